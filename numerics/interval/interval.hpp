@@ -22,6 +22,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "numerics/interval/boost_policies.hpp"
 #include "numerics/interval/precision.hpp"
 
 namespace gradcert {
@@ -58,6 +59,10 @@ class Interval {
     // [lo, hi], copied exactly; throws std::domain_error if lo > hi, either is NaN, lo = +inf or
     // hi = -inf.
     Interval(const T& lo, const T& hi);
+
+    // Exact conversions from / to Boost.Interval with gradcert's rigorous policies.
+    explicit Interval(const BoostInterval<T>& b) : Interval(b.lower(), b.upper()) {}
+    BoostInterval<T> boost() const { return BoostInterval<T>(lo_, hi_); }
 
     // Encloses a decimal number ("0.1" contains 1/10; exponents as in "1e-3"; "inf", "-inf")
     // or an interval written "[lo, hi]" (lo rounded down, hi up). Bad text throws InputError.
