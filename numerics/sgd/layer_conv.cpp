@@ -1,0 +1,189 @@
+#include "numerics/sgd/layer_conv.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "numerics/sgd/gemm.hpp"
+
+namespace gradcert::sgd {
+
+namespace {
+
+// Budget for one im2col chunk, in elements (16 MiB of float).
+constexpr long chunk_budget = 4L << 20;
+
+// Output columns q with 0 ≤ q·stride − pad + kernel_offset < width: the range [lo, hi).
+struct ValidRange {
+    int lo, hi;
+};
+ValidRange valid_outputs(int width, int outputs, int stride, int pad, int kernel_offset) {
+    int shift = pad - kernel_offset;  // input column = q·stride − shift
+    int lo = shift > 0 ? (shift + stride - 1) / stride : 0;
+    int last = width - 1 + shift;  // q·stride ≤ last
+    int hi = last < 0 ? 0 : std::min(outputs, last / stride + 1);
+    return {std::min(lo, hi), hi};
+}
+
+// col[(ci·r + i)·s + j, (b·p + oy)·q + ox] = x[ci, first + b, oy·stride − pad + i, ox·stride − pad
+// + j] (zero outside the image) for the images first .. first + count − 1.
+template <class T>
+void im2col(const Conv2dShape& sh, const T* x, int first, int count, T* col) {
+    const int p = sh.p(), q = sh.q();
+    const long plane = long(sh.h) * sh.w;
+    const long row_length = long(count) * p * q;
+    const int rows = int(sh.patch());
+#pragma omp parallel for collapse(2) schedule(static)
+    for (int row = 0; row < rows; ++row) {
+        for (int b = 0; b < count; ++b) {
+            const int ci = row / (sh.r * sh.s), i = (row / sh.s) % sh.r, j = row % sh.s;
+            const T* src = x + (long(ci) * sh.n + first + b) * plane;
+            T* dst = col + row * row_length + long(b) * p * q;
+            const ValidRange cols = valid_outputs(sh.w, q, sh.stride, sh.pad, j);
+            for (int oy = 0; oy < p; ++oy) {
+                T* out = dst + long(oy) * q;
+                const int iy = oy * sh.stride - sh.pad + i;
+                if (iy < 0 || iy >= sh.h) {
+                    std::fill(out, out + q, T(0));
+                    continue;
+                }
+                const T* in = src + long(iy) * sh.w;
+                const int offset = j - sh.pad;  // input column = ox·stride + offset
+                std::fill(out, out + cols.lo, T(0));
+                if (sh.stride == 1) {
+                    std::copy(in + cols.lo + offset, in + cols.hi + offset, out + cols.lo);
+                } else {
+                    for (int ox = cols.lo; ox < cols.hi; ++ox) {
+                        out[ox] = in[ox * sh.stride + offset];
+                    }
+                }
+                std::fill(out + cols.hi, out + q, T(0));
+            }
+        }
+    }
+}
+
+// The adjoint of im2col: dx[ci, first + b, ...] (+)= the columns of dcol that read it.
+template <class T>
+void col2im(const Conv2dShape& sh, const T* dcol, int first, int count, T* dx, bool accumulate) {
+    const int p = sh.p(), q = sh.q();
+    const long plane = long(sh.h) * sh.w;
+    const long row_length = long(count) * p * q;
+#pragma omp parallel for collapse(2) schedule(static)
+    for (int ci = 0; ci < sh.c; ++ci) {
+        for (int b = 0; b < count; ++b) {
+            T* dst = dx + (long(ci) * sh.n + first + b) * plane;
+            if (!accumulate) std::fill(dst, dst + plane, T(0));
+            for (int i = 0; i < sh.r; ++i) {
+                for (int j = 0; j < sh.s; ++j) {
+                    const int row = (ci * sh.r + i) * sh.s + j;
+                    const T* src = dcol + row * row_length + long(b) * p * q;
+                    const ValidRange cols = valid_outputs(sh.w, q, sh.stride, sh.pad, j);
+                    for (int oy = 0; oy < p; ++oy) {
+                        const int iy = oy * sh.stride - sh.pad + i;
+                        if (iy < 0 || iy >= sh.h) continue;
+                        T* out = dst + long(iy) * sh.w;
+                        const int offset = j - sh.pad;
+                        const T* in = src + long(oy) * q;
+                        for (int ox = cols.lo; ox < cols.hi; ++ox) {
+                            out[ox * sh.stride + offset] += in[ox];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
+int conv2d_chunk_images(const Conv2dShape& sh) {
+    if (sh.chunk_images > 0) return std::min(sh.chunk_images, sh.n);
+    const long per_image = sh.patch() * sh.p() * sh.q();
+    return int(std::clamp<long>(chunk_budget / std::max<long>(per_image, 1), 1, sh.n));
+}
+
+long conv2d_workspace_size(const Conv2dShape& sh) {
+    if (sh.is_pointwise()) return 0;
+    return sh.patch() * sh.p() * sh.q() * conv2d_chunk_images(sh);
+}
+
+template <class T>
+void conv2d_forward(const Conv2dShape& sh, const T* x, const T* weight, const T* bias, T* y,
+                    T* workspace) {
+    const long pq = long(sh.p()) * sh.q(), hw = long(sh.h) * sh.w;
+    const long total = pq * sh.n;
+    const int chunk = conv2d_chunk_images(sh);
+    for (int first = 0; first < sh.n; first += chunk) {
+        const int count = std::min(chunk, sh.n - first);
+        const T* col = workspace;
+        long ld_col = count * pq;
+        if (sh.is_pointwise()) {
+            col = x + first * hw;
+            ld_col = sh.n * hw;
+        } else {
+            im2col(sh, x, first, count, workspace);
+        }
+        gemm<T>(false, false, sh.k, int(count * pq), int(sh.patch()), weight, sh.patch(), col,
+                ld_col, T(0), y + first * pq, total);
+    }
+    if (bias != nullptr) {
+#pragma omp parallel for schedule(static)
+        for (int o = 0; o < sh.k; ++o) {
+            T* row = y + o * total;
+            const T b = bias[o];
+#pragma omp simd
+            for (long i = 0; i < total; ++i) row[i] += b;
+        }
+    }
+}
+
+template <class T>
+void conv2d_backward(const Conv2dShape& sh, const T* x, const T* weight, const T* dy, T* dweight,
+                     T* dbias, T* dx, bool accumulate_dx, T* workspace) {
+    const long pq = long(sh.p()) * sh.q(), hw = long(sh.h) * sh.w;
+    const long total = pq * sh.n;
+    const int chunk = conv2d_chunk_images(sh);
+    for (int first = 0; first < sh.n; first += chunk) {
+        const int count = std::min(chunk, sh.n - first);
+        const T* dy_chunk = dy + first * pq;
+        if (sh.is_pointwise()) {
+            gemm<T>(false, true, sh.k, int(sh.patch()), int(count * pq), dy_chunk, total,
+                    x + first * hw, sh.n * hw, T(first == 0 ? 0 : 1), dweight, sh.patch());
+            if (dx != nullptr) {
+                gemm<T>(true, false, sh.c, int(count * pq), sh.k, weight, sh.patch(), dy_chunk,
+                        total, T(accumulate_dx ? 1 : 0), dx + first * hw, sh.n * hw);
+            }
+            continue;
+        }
+        const long ld_col = count * pq;
+        im2col(sh, x, first, count, workspace);
+        gemm<T>(false, true, sh.k, int(sh.patch()), int(ld_col), dy_chunk, total, workspace, ld_col,
+                T(first == 0 ? 0 : 1), dweight, sh.patch());
+        if (dx != nullptr) {
+            gemm<T>(true, false, int(sh.patch()), int(ld_col), sh.k, weight, sh.patch(), dy_chunk,
+                    total, T(0), workspace, ld_col);
+            col2im(sh, workspace, first, count, dx, accumulate_dx);
+        }
+    }
+    if (dbias != nullptr) {
+#pragma omp parallel for schedule(static)
+        for (int o = 0; o < sh.k; ++o) {
+            const T* row = dy + o * total;
+            double sum = 0.0;
+#pragma omp simd reduction(+ : sum)
+            for (long i = 0; i < total; ++i) sum += double(row[i]);
+            dbias[o] = T(sum);
+        }
+    }
+}
+
+template void conv2d_forward<float>(const Conv2dShape&, const float*, const float*, const float*,
+                                    float*, float*);
+template void conv2d_forward<double>(const Conv2dShape&, const double*, const double*,
+                                     const double*, double*, double*);
+template void conv2d_backward<float>(const Conv2dShape&, const float*, const float*, const float*,
+                                     float*, float*, float*, bool, float*);
+template void conv2d_backward<double>(const Conv2dShape&, const double*, const double*,
+                                      const double*, double*, double*, double*, bool, double*);
+
+}  // namespace gradcert::sgd

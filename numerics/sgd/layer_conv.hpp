@@ -1,0 +1,41 @@
+#pragma once
+// 2-D convolution (cross-correlation, as in PyTorch) on channel planes, by im2col + GEMM.
+//
+// Shapes (planes layout, see tensor.hpp):
+//   x      [c, n, h, w]
+//   weight [k, c, r, s]          (PyTorch layout)
+//   bias   [k] or null
+//   y      [k, n, p, q]          p = (h + 2·pad − r)/stride + 1, q likewise
+// The batch is processed in chunks of images whose im2col matrix [c·r·s, chunk·p·q] fits a fixed
+// budget (the chunk size depends on the shape only, never on the thread count). A 1×1 stride-1
+// unpadded convolution reads x directly without im2col.
+namespace gradcert::sgd {
+
+struct Conv2dShape {
+    int n = 0, c = 0, h = 0, w = 0;  // input
+    int k = 0, r = 0, s = 0;         // output channels, kernel height and width
+    int stride = 1, pad = 0;
+    int chunk_images = 0;  // images per im2col chunk; 0 chooses by the workspace budget
+    int p() const { return (h + 2 * pad - r) / stride + 1; }
+    int q() const { return (w + 2 * pad - s) / stride + 1; }
+    long patch() const { return long(c) * r * s; }
+    bool is_pointwise() const { return r == 1 && s == 1 && stride == 1 && pad == 0; }
+};
+
+// Images per im2col chunk, and the workspace (elements of T) forward and backward need.
+int conv2d_chunk_images(const Conv2dShape& shape);
+long conv2d_workspace_size(const Conv2dShape& shape);
+
+// conv2d_forward: y = conv(x, weight) + bias.
+template <class T>
+void conv2d_forward(const Conv2dShape& shape, const T* x, const T* weight, const T* bias, T* y,
+                    T* workspace);
+
+// conv2d_backward: given dy [k, n, p, q], writes dweight [k, c, r, s], dbias [k] (if non-null)
+// and dx [c, n, h, w] (if non-null; added to dx when accumulate_dx). Sums over the batch run in
+// T inside the GEMM, chunk by chunk in image order; bias sums in double.
+template <class T>
+void conv2d_backward(const Conv2dShape& shape, const T* x, const T* weight, const T* dy, T* dweight,
+                     T* dbias, T* dx, bool accumulate_dx, T* workspace);
+
+}  // namespace gradcert::sgd

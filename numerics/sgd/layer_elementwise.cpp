@@ -1,0 +1,81 @@
+#include "numerics/sgd/layer_elementwise.hpp"
+
+namespace gradcert::sgd {
+
+template <class T>
+void relu_forward(long count, const T* x, T* y) {
+#pragma omp parallel for simd schedule(static)
+    for (long i = 0; i < count; ++i) y[i] = x[i] > T(0) ? x[i] : T(0);
+}
+
+template <class T>
+void relu_backward(long count, const T* y, const T* dy, T* dx, bool accumulate_dx) {
+    if (accumulate_dx) {
+#pragma omp parallel for simd schedule(static)
+        for (long i = 0; i < count; ++i) dx[i] += y[i] > T(0) ? dy[i] : T(0);
+    } else {
+#pragma omp parallel for simd schedule(static)
+        for (long i = 0; i < count; ++i) dx[i] = y[i] > T(0) ? dy[i] : T(0);
+    }
+}
+
+template <class T>
+void add_forward(long count, const T* a, const T* b, T* y) {
+#pragma omp parallel for simd schedule(static)
+    for (long i = 0; i < count; ++i) y[i] = a[i] + b[i];
+}
+
+template <class T>
+void accumulate_copy(long count, const T* src, T* dst, bool accumulate) {
+    if (accumulate) {
+#pragma omp parallel for simd schedule(static)
+        for (long i = 0; i < count; ++i) dst[i] += src[i];
+    } else {
+#pragma omp parallel for simd schedule(static)
+        for (long i = 0; i < count; ++i) dst[i] = src[i];
+    }
+}
+
+namespace {
+
+// Copies the hw-blocks of a [outer, inner, hw] array into a [inner, outer, hw] array.
+template <class T>
+void swap_outer_axes(int outer, int inner, long hw, const T* x, T* y, bool accumulate) {
+#pragma omp parallel for collapse(2) schedule(static)
+    for (int a = 0; a < outer; ++a) {
+        for (int b = 0; b < inner; ++b) {
+            const T* src = x + (long(a) * inner + b) * hw;
+            T* dst = y + (long(b) * outer + a) * hw;
+            if (accumulate) {
+                for (long i = 0; i < hw; ++i) dst[i] += src[i];
+            } else {
+                for (long i = 0; i < hw; ++i) dst[i] = src[i];
+            }
+        }
+    }
+}
+
+}  // namespace
+
+template <class T>
+void rows_to_planes(int n, int c, long hw, const T* x, T* y, bool accumulate) {
+    swap_outer_axes(n, c, hw, x, y, accumulate);
+}
+
+template <class T>
+void planes_to_rows(int n, int c, long hw, const T* x, T* y, bool accumulate) {
+    swap_outer_axes(c, n, hw, x, y, accumulate);
+}
+
+#define GRADCERT_SGD_ELEMENTWISE_INSTANTIATE(T)                          \
+    template void relu_forward<T>(long, const T*, T*);                   \
+    template void relu_backward<T>(long, const T*, const T*, T*, bool);  \
+    template void add_forward<T>(long, const T*, const T*, T*);          \
+    template void accumulate_copy<T>(long, const T*, T*, bool);          \
+    template void rows_to_planes<T>(int, int, long, const T*, T*, bool); \
+    template void planes_to_rows<T>(int, int, long, const T*, T*, bool);
+GRADCERT_SGD_ELEMENTWISE_INSTANTIATE(float)
+GRADCERT_SGD_ELEMENTWISE_INSTANTIATE(double)
+#undef GRADCERT_SGD_ELEMENTWISE_INSTANTIATE
+
+}  // namespace gradcert::sgd
