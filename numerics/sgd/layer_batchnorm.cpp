@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "numerics/sgd/threads.hpp"
 #include "numerics/util/error.hpp"
 
 namespace gradcert::sgd {
@@ -27,7 +28,7 @@ void batchnorm_forward_train(int c, long m, const T* x, const T* weight, const T
         throw_input_error("batch norm", "training needs more than one value per channel, got " +
                                             std::to_string(m));
     }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel_worth(long(c) * m))
     for (int ch = 0; ch < c; ++ch) {
         const T* xc = x + ch * m;
         double sum = 0.0, sum_squares = 0.0;
@@ -57,7 +58,7 @@ template <class T>
 void batchnorm_forward_eval(int c, long m, const T* x, const T* weight, const T* bias,
                             const T* running_mean, const T* running_var, T* y,
                             const BatchNormConfig& config) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel_worth(long(c) * m))
     for (int ch = 0; ch < c; ++ch) {
         const double inv = 1.0 / std::sqrt(double(running_var[ch]) + config.eps);
         const double scale = inv * double(weight[ch]);
@@ -68,7 +69,7 @@ void batchnorm_forward_eval(int c, long m, const T* x, const T* weight, const T*
 template <class T>
 void batchnorm_backward(int c, long m, const T* x, const T* dy, const T* weight, const T* mean,
                         const T* invstd, T* dweight, T* dbias, T* dx, bool accumulate_dx) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel_worth(long(c) * m))
     for (int ch = 0; ch < c; ++ch) {
         const T* xc = x + ch * m;
         const T* dyc = dy + ch * m;

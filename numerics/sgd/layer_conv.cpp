@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "numerics/sgd/gemm.hpp"
+#include "numerics/sgd/threads.hpp"
 
 namespace gradcert::sgd {
 
@@ -32,7 +33,7 @@ void im2col(const Conv2dShape& sh, const T* x, int first, int count, T* col) {
     const long plane = long(sh.h) * sh.w;
     const long row_length = long(count) * p * q;
     const int rows = int(sh.patch());
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (parallel_worth(long(rows) * row_length))
     for (int row = 0; row < rows; ++row) {
         for (int b = 0; b < count; ++b) {
             const int ci = row / (sh.r * sh.s), i = (row / sh.s) % sh.r, j = row % sh.s;
@@ -68,7 +69,7 @@ void col2im(const Conv2dShape& sh, const T* dcol, int first, int count, T* dx, b
     const int p = sh.p(), q = sh.q();
     const long plane = long(sh.h) * sh.w;
     const long row_length = long(count) * p * q;
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (parallel_worth(sh.patch() * row_length))
     for (int ci = 0; ci < sh.c; ++ci) {
         for (int b = 0; b < count; ++b) {
             T* dst = dx + (long(ci) * sh.n + first + b) * plane;
@@ -127,7 +128,7 @@ void conv2d_forward(const Conv2dShape& sh, const T* x, const T* weight, const T*
                 ld_col, T(0), y + first * pq, total);
     }
     if (bias != nullptr) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel_worth(long(sh.k) * total))
         for (int o = 0; o < sh.k; ++o) {
             T* row = y + o * total;
             const T b = bias[o];
@@ -166,7 +167,7 @@ void conv2d_backward(const Conv2dShape& sh, const T* x, const T* weight, const T
         }
     }
     if (dbias != nullptr) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel_worth(long(sh.k) * total))
         for (int o = 0; o < sh.k; ++o) {
             const T* row = dy + o * total;
             double sum = 0.0;

@@ -1,37 +1,39 @@
 #include "numerics/sgd/layer_elementwise.hpp"
 
+#include "numerics/sgd/threads.hpp"
+
 namespace gradcert::sgd {
 
 template <class T>
 void relu_forward(long count, const T* x, T* y) {
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (parallel_worth(count))
     for (long i = 0; i < count; ++i) y[i] = x[i] > T(0) ? x[i] : T(0);
 }
 
 template <class T>
 void relu_backward(long count, const T* y, const T* dy, T* dx, bool accumulate_dx) {
     if (accumulate_dx) {
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (parallel_worth(count))
         for (long i = 0; i < count; ++i) dx[i] += y[i] > T(0) ? dy[i] : T(0);
     } else {
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (parallel_worth(count))
         for (long i = 0; i < count; ++i) dx[i] = y[i] > T(0) ? dy[i] : T(0);
     }
 }
 
 template <class T>
 void add_forward(long count, const T* a, const T* b, T* y) {
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (parallel_worth(count))
     for (long i = 0; i < count; ++i) y[i] = a[i] + b[i];
 }
 
 template <class T>
 void accumulate_copy(long count, const T* src, T* dst, bool accumulate) {
     if (accumulate) {
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (parallel_worth(count))
         for (long i = 0; i < count; ++i) dst[i] += src[i];
     } else {
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (parallel_worth(count))
         for (long i = 0; i < count; ++i) dst[i] = src[i];
     }
 }
@@ -41,7 +43,7 @@ namespace {
 // Copies the hw-blocks of a [outer, inner, hw] array into a [inner, outer, hw] array.
 template <class T>
 void swap_outer_axes(int outer, int inner, long hw, const T* x, T* y, bool accumulate) {
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (parallel_worth(long(outer) * inner * hw))
     for (int a = 0; a < outer; ++a) {
         for (int b = 0; b < inner; ++b) {
             const T* src = x + (long(a) * inner + b) * hw;

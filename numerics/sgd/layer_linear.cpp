@@ -1,6 +1,7 @@
 #include "numerics/sgd/layer_linear.hpp"
 
 #include "numerics/sgd/gemm.hpp"
+#include "numerics/sgd/threads.hpp"
 
 namespace gradcert::sgd {
 
@@ -8,7 +9,7 @@ template <class T>
 void linear_forward(int n, int f, int o, const T* x, const T* weight, const T* bias, T* y) {
     gemm<T>(false, true, n, o, f, x, f, weight, f, T(0), y, o);
     if (bias == nullptr) return;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel_worth(long(n) * o))
     for (int b = 0; b < n; ++b) {
         T* row = y + long(b) * o;
 #pragma omp simd
@@ -21,7 +22,7 @@ void linear_backward(int n, int f, int o, const T* x, const T* weight, const T* 
                      T* dbias, T* dx, bool accumulate_dx) {
     gemm<T>(true, false, o, f, n, dy, o, x, f, T(0), dweight, f);
     if (dbias != nullptr) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel_worth(long(n) * o))
         for (int j = 0; j < o; ++j) {
             double sum = 0.0;
             for (int b = 0; b < n; ++b) sum += double(dy[long(b) * o + j]);

@@ -2,13 +2,15 @@
 
 #include <algorithm>
 
+#include "numerics/sgd/threads.hpp"
+
 namespace gradcert::sgd {
 
 template <class T>
 void max_pool_forward(const PoolShape& sh, const T* x, T* y, std::int32_t* argmax) {
     const int p = sh.p(), q = sh.q();
     const long in_plane = long(sh.h) * sh.w, out_plane = long(p) * q;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel_worth(sh.planes * in_plane))
     for (long plane = 0; plane < sh.planes; ++plane) {
         const T* xp = x + plane * in_plane;
         for (int oy = 0; oy < p; ++oy) {
@@ -32,7 +34,7 @@ template <class T>
 void max_pool_backward(const PoolShape& sh, const T* dy, const std::int32_t* argmax, T* dx,
                        bool accumulate_dx) {
     const long in_plane = long(sh.h) * sh.w, out_plane = long(sh.p()) * sh.q();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel_worth(sh.planes * in_plane))
     for (long plane = 0; plane < sh.planes; ++plane) {
         T* dxp = dx + plane * in_plane;
         if (!accumulate_dx) std::fill(dxp, dxp + in_plane, T(0));
@@ -45,7 +47,7 @@ void avg_pool_forward(const PoolShape& sh, const T* x, T* y) {
     const int p = sh.p(), q = sh.q();
     const long in_plane = long(sh.h) * sh.w, out_plane = long(p) * q;
     const T scale = T(1) / T(sh.kernel * sh.kernel);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel_worth(sh.planes * in_plane))
     for (long plane = 0; plane < sh.planes; ++plane) {
         const T* xp = x + plane * in_plane;
         for (int oy = 0; oy < p; ++oy) {
@@ -67,7 +69,7 @@ void avg_pool_backward(const PoolShape& sh, const T* dy, T* dx, bool accumulate_
     const int p = sh.p(), q = sh.q();
     const long in_plane = long(sh.h) * sh.w, out_plane = long(p) * q;
     const T scale = T(1) / T(sh.kernel * sh.kernel);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel_worth(sh.planes * in_plane))
     for (long plane = 0; plane < sh.planes; ++plane) {
         T* dxp = dx + plane * in_plane;
         if (!accumulate_dx) std::fill(dxp, dxp + in_plane, T(0));
@@ -86,7 +88,7 @@ void avg_pool_backward(const PoolShape& sh, const T* dy, T* dx, bool accumulate_
 
 template <class T>
 void global_avg_pool_forward(int c, int n, long hw, const T* x, T* y) {
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (parallel_worth(long(c) * n * hw))
     for (int ch = 0; ch < c; ++ch) {
         for (int b = 0; b < n; ++b) {
             const T* xp = x + (long(ch) * n + b) * hw;
@@ -101,7 +103,7 @@ void global_avg_pool_forward(int c, int n, long hw, const T* x, T* y) {
 template <class T>
 void global_avg_pool_backward(int c, int n, long hw, const T* dy, T* dx, bool accumulate_dx) {
     const T scale = T(1) / T(hw);
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (parallel_worth(long(c) * n * hw))
     for (int ch = 0; ch < c; ++ch) {
         for (int b = 0; b < n; ++b) {
             T* dxp = dx + (long(ch) * n + b) * hw;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "numerics/sgd/threads.hpp"
 #include "numerics/util/error.hpp"
 
 namespace gradcert::sgd {
@@ -20,7 +21,7 @@ double softmax_cross_entropy(int n, int classes, const T* logits, const std::int
     }
     std::vector<double> row_loss(n);
     std::vector<int> row_correct(n);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel_worth(long(n) * classes))
     for (int b = 0; b < n; ++b) {
         const T* z = logits + long(b) * classes;
         int best = 0;

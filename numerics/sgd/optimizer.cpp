@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "numerics/sgd/threads.hpp"
 #include "numerics/util/error.hpp"
 
 namespace gradcert::sgd {
@@ -55,11 +56,11 @@ void Optimizer::step(std::span<float> params, std::span<const float> grads, doub
     float* v = velocity_.data();
     const long n = long(count_);
     if (config_.kind == OptimizerKind::sgd) {
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (parallel_worth(n))
         for (long i = 0; i < n; ++i) x[i] -= eta * (g[i] + wd * x[i]);
         return;
     }
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (parallel_worth(n))
     for (long i = 0; i < n; ++i) {
         v[i] = beta * v[i] + gain * (g[i] + wd * x[i]);
         x[i] -= eta * v[i];

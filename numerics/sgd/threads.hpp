@@ -10,6 +10,14 @@
 
 namespace gradcert::sgd {
 
+// Work (elements touched) below which a loop runs on the calling thread alone: waking the team
+// costs more than such a loop, and far more when other processes share the cores. Results never
+// depend on this choice (no loop's arithmetic depends on how it is split).
+constexpr long parallel_grain = 1L << 17;
+inline bool parallel_worth(long work) {
+    return work >= parallel_grain;
+}
+
 // Sets the number of threads used by every layer and GEMM (n ≥ 1); throws gradcert::InputError
 // otherwise. The default is OpenMP's (OMP_NUM_THREADS or the number of cores).
 void set_threads(int n);
