@@ -1,10 +1,12 @@
 #pragma once
-// Krawczyk test for zeros of a map F: Rⁿ → Rⁿ in a box X.
+// Krawczyk test for the zeros of a map F: Rⁿ → Rⁿ in a box X:
 //
-// K(X) = x̃ − R F(x̃) + (I − R J(X))(X − x̃), x̃ = mid X, R ≈ (mid J(X))⁻¹ (floating point; any R
-// keeps the test sound). Contract: K(X) ⊂ int X ⇒ F has exactly one zero in X (verdict
-// unique_zero, and the zero lies in refined = K(X) ∩ X); K(X) ∩ X = ∅ ⇒ no zero in X (no_zero);
-// otherwise inconclusive (refined = K(X) ∩ X still holds every zero of F in X).
+//   K(X) = x̃ − R F(x̃) + (I − R J(X))(X − x̃),   x̃ = mid X,  R ≈ (mid J(X))⁻¹ (floating point).
+//
+// Contract (any R keeps it sound): every zero of F in X lies in K(X); K(X) ⊂ int X ⇒ F has
+// exactly one zero in X (verdict unique_zero); K(X) ∩ X = ∅ ⇒ F has no zero in X (no_zero);
+// otherwise inconclusive. refined = K(X) ∩ X (empty vector for no_zero) holds every zero of F in X.
+// A singular or non-finite mid J(X) gives inconclusive with refined = X.
 #include <functional>
 
 #include "numerics/interval/interval.hpp"
@@ -25,11 +27,12 @@ KrawczykResult<T> krawczyk(const VectorI<T>& X,
                            const std::function<VectorI<T>(const VectorI<T>&)>& F,
                            const std::function<MatrixI<T>(const VectorI<T>&)>& J);
 
-extern template KrawczykResult<double> krawczyk<double>(
-    const VectorI<double>&, const std::function<VectorI<double>(const VectorI<double>&)>&,
-    const std::function<MatrixI<double>(const VectorI<double>&)>&);
-extern template KrawczykResult<Mpfr> krawczyk<Mpfr>(
-    const VectorI<Mpfr>&, const std::function<VectorI<Mpfr>(const VectorI<Mpfr>&)>&,
-    const std::function<MatrixI<Mpfr>(const VectorI<Mpfr>&)>&);
+// Repeats X ← K(X) ∩ X until a verdict other than inconclusive, no box shrinks by more than
+// 1/8 of its width, or max_iterations; the verdict refers to the original box.
+template <class T>
+KrawczykResult<T> krawczyk_iterate(const VectorI<T>& X,
+                                   const std::function<VectorI<T>(const VectorI<T>&)>& F,
+                                   const std::function<MatrixI<T>(const VectorI<T>&)>& J,
+                                   int max_iterations = 20);
 
 }  // namespace gradcert
