@@ -60,6 +60,15 @@ class Interval {
     // hi = -inf.
     Interval(const T& lo, const T& hi);
 
+    Interval(const Interval& other);
+    Interval(Interval&& other) noexcept = default;
+    Interval& operator=(const Interval& other) = default;  // copies precision and value exactly
+    Interval& operator=(Interval&& other) noexcept = default;
+    ~Interval() requires std::same_as<T, double>
+    = default;
+    ~Interval() requires(
+        !std::same_as<T, double>);  // keeps the MPFR storage for reuse (endpoint_pool)
+
     // Exact conversions from / to Boost.Interval with gradcert's rigorous policies.
     explicit Interval(const BoostInterval<T>& b) : Interval(b.lower(), b.upper()) {}
     BoostInterval<T> boost() const { return BoostInterval<T>(lo_, hi_); }

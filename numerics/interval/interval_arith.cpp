@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "numerics/interval/endpoint_pool.hpp"
 #include "numerics/interval/kernels.hpp"
 
 namespace gradcert {
@@ -35,6 +36,24 @@ bool is_finite_endpoint(double x) {
 }
 bool is_finite_endpoint(const Mpfr& x) {
     return mpfr_number_p(raw(x)) != 0;
+}
+
+// An exact copy (same precision) whose storage comes from the endpoint pool.
+template <class T>
+T copy_endpoint(const T& v) {
+    if constexpr (std::is_same_v<T, double>) {
+        return v;
+    } else {
+        T r = mpfr_with_precision(precision_bits(v));
+        mpfr_set(raw(r), raw(v), MPFR_RNDN);
+        return r;
+    }
+}
+
+// Returns a no-longer-needed temporary's storage to the pool.
+template <class T>
+void recycle(T& v) {
+    if constexpr (!std::is_same_v<T, double>) detail::release_mpfr(v);
 }
 
 template <class T>
@@ -87,7 +106,7 @@ T negated(const T& x) {
     if constexpr (std::is_same_v<T, double>) {
         return -x;
     } else {
-        T r = x;  // same precision: exact
+        T r = copy_endpoint(x);  // same precision: exact
         mpfr_neg(raw(r), raw(r), MPFR_RNDN);
         return r;
     }
@@ -98,7 +117,7 @@ T absolute(const T& x) {
     if constexpr (std::is_same_v<T, double>) {
         return std::fabs(x);
     } else {
-        T r = x;
+        T r = copy_endpoint(x);
         mpfr_abs(raw(r), raw(r), MPFR_RNDN);
         return r;
     }
@@ -163,6 +182,8 @@ void mul_into(Interval<T>& r, const Interval<T>& x, const Interval<T>& y) {
                     E::mul_up(g, hi, xl, yl);
                     E::mul_up(g, t2, xu, yu);
                     if (less(hi, t2)) std::swap(hi, t2);
+                    recycle(t1);
+                    recycle(t2);
                 } else {  // M * N
                     E::mul_down(g, lo, xu, yl);
                     E::mul_up(g, hi, xl, yl);
@@ -253,13 +274,17 @@ Interval<T>::Interval() : lo_(zero_endpoint<T>()), hi_(zero_endpoint<T>()) {}
 template <class T>
 Interval<T>::Interval(int v) : Interval(static_cast<double>(v)) {}
 
-template <class T>
-Interval<T>::Interval(double v) {
+namespace {
+double checked_point(double v) {
     if (std::isnan(v)) detail::throw_domain("interval from NaN");
     if (std::isinf(v)) detail::throw_domain("interval point at infinity");
-    lo_ = point_endpoint<T>(v);
-    hi_ = lo_;
+    return v;
 }
+}  // namespace
+
+template <class T>
+Interval<T>::Interval(double v)
+    : lo_(point_endpoint<T>(checked_point(v))), hi_(copy_endpoint(lo_)) {}
 
 template <class T>
 Interval<T>::Interval(const T& v) requires(!std::same_as<T, double>) : lo_(v), hi_(v) {
@@ -267,8 +292,18 @@ Interval<T>::Interval(const T& v) requires(!std::same_as<T, double>) : lo_(v), h
 }
 
 template <class T>
-Interval<T>::Interval(const T& lo, const T& hi) : lo_(lo), hi_(hi) {
+Interval<T>::Interval(const T& lo, const T& hi) : lo_(copy_endpoint(lo)), hi_(copy_endpoint(hi)) {
     check_endpoints(lo_, hi_);
+}
+
+template <class T>
+Interval<T>::Interval(const Interval& other)
+    : lo_(copy_endpoint(other.lo_)), hi_(copy_endpoint(other.hi_)) {}
+
+template <class T>
+Interval<T>::~Interval() requires(!std::same_as<T, double>) {
+    detail::release_mpfr(hi_);
+    detail::release_mpfr(lo_);
 }
 
 template <class T>
@@ -278,10 +313,12 @@ Interval<T> Interval<T>::from_integer(long long s, bool is_signed, unsigned long
         mpfr_set_sj(raw(m), s, MPFR_RNDN);
     else
         mpfr_set_uj(raw(m), u, MPFR_RNDN);
-    if constexpr (std::is_same_v<T, double>)
+    if constexpr (std::is_same_v<T, double>) {
         return Kernels::make<double>(mpfr_get_d(raw(m), MPFR_RNDD), mpfr_get_d(raw(m), MPFR_RNDU));
-    else
-        return Kernels::make<Mpfr>(m, m);
+    } else {
+        Mpfr lo = copy_endpoint(m);  // before m is moved from
+        return Kernels::make<Mpfr>(std::move(lo), std::move(m));
+    }
 }
 
 template <class T>
@@ -445,19 +482,22 @@ Interval<T> abs(const Interval<T>& x) {
 
 template <class T>
 Interval<T> min(const Interval<T>& x, const Interval<T>& y) {
-    return Kernels::make<T>(min_ref(x.lower(), y.lower()), min_ref(x.upper(), y.upper()));
+    return Kernels::make<T>(copy_endpoint(min_ref(x.lower(), y.lower())),
+                            copy_endpoint(min_ref(x.upper(), y.upper())));
 }
 
 template <class T>
 Interval<T> max(const Interval<T>& x, const Interval<T>& y) {
-    return Kernels::make<T>(max_ref(x.lower(), y.lower()), max_ref(x.upper(), y.upper()));
+    return Kernels::make<T>(copy_endpoint(max_ref(x.lower(), y.lower())),
+                            copy_endpoint(max_ref(x.upper(), y.upper())));
 }
 
 // ---- set operations ----
 
 template <class T>
 Interval<T> hull(const Interval<T>& a, const Interval<T>& b) {
-    return Kernels::make<T>(min_ref(a.lower(), b.lower()), max_ref(a.upper(), b.upper()));
+    return Kernels::make<T>(copy_endpoint(min_ref(a.lower(), b.lower())),
+                            copy_endpoint(max_ref(a.upper(), b.upper())));
 }
 
 template <class T>
@@ -465,7 +505,7 @@ std::optional<Interval<T>> intersect(const Interval<T>& a, const Interval<T>& b)
     const T& lo = max_ref(a.lower(), b.lower());
     const T& hi = min_ref(a.upper(), b.upper());
     if (less(hi, lo)) return std::nullopt;
-    return Kernels::make<T>(lo, hi);
+    return Kernels::make<T>(copy_endpoint(lo), copy_endpoint(hi));
 }
 
 template <class T>

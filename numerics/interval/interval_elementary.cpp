@@ -184,11 +184,24 @@ Extrema possible_extrema(const Interval<T>& x, unsigned phase) {
     return e;
 }
 
+template <class T>
+Interval<T> minus_one_to_one() {
+    Interval<T> r = Kernels::blank<T>();
+    if constexpr (std::is_same_v<T, double>) {
+        Kernels::lo(r) = -1.0;
+        Kernels::hi(r) = 1.0;
+    } else {
+        mpfr_set_si(raw(Kernels::lo(r)), -1, MPFR_RNDN);
+        mpfr_set_si(raw(Kernels::hi(r)), 1, MPFR_RNDN);
+    }
+    return r;
+}
+
 template <class T, class F>
 Interval<T> sin_cos(const Interval<T>& x, unsigned phase, F f) {
-    if (!x.is_finite()) return Kernels::make<T>(T(-1), T(1));
+    if (!x.is_finite()) return minus_one_to_one<T>();
     const Extrema ext = possible_extrema(x, phase);
-    if (ext.has_max && ext.has_min) return Kernels::make<T>(T(-1), T(1));
+    if (ext.has_max && ext.has_min) return minus_one_to_one<T>();
     const EndpointValues v = eval_endpoints(x, f);
     mpfr_ptr lo = v.lo_down, hi = v.hi_up;
     if (ext.has_min)

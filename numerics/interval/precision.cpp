@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "numerics/interval/endpoint_pool.hpp"
+
 namespace gradcert {
 
 namespace {
@@ -26,10 +28,7 @@ PrecisionScope::~PrecisionScope() {
 }
 
 Mpfr mpfr_with_precision(long bits) {
-    Mpfr x;
-    mpfr_set_prec(raw(x), bits);
-    mpfr_set_zero(raw(x), 1);
-    return x;
+    return detail::acquire_mpfr(bits);
 }
 
 }  // namespace gradcert
