@@ -9,6 +9,11 @@
 //   product   H = u·H_v + v·H_u + g_u g_vᵀ + g_v g_uᵀ
 //   unary φ   H = φ'(u)·H_u + φ''(u)·g_u g_uᵀ
 // Only the upper triangle of H is computed; the lower one is a copy (H is symmetric).
+// Sparsity: each operation first finds the support of its operands (the variables i with a
+// gradient entry or a Hessian entry in row/column i that is not exactly zero — a cheap scan, so it
+// is correct however the operands were built) and computes only the entries inside the union of
+// the supports; the others are exact zeros. Functions that are sums of terms in few variables
+// (Rosenbrock, separable or banded objectives) cost far less than n² per operation.
 #include <Eigen/Core>
 #include <stdexcept>
 #include <string>
@@ -40,18 +45,18 @@ struct Jet {
 
 namespace jet_detail {
 
+// Intervals default-construct to [0, 0]; plain scalars need explicit zeros.
 template <class S>
 typename Jet<S>::Vector zero_vector(int n) {
     typename Jet<S>::Vector v(n);
-    for (int i = 0; i < n; ++i) v[i] = S(0);
+    if constexpr (!is_interval_v<S>) v.setZero();
     return v;
 }
 
 template <class S>
 typename Jet<S>::Matrix zero_matrix(int n) {
     typename Jet<S>::Matrix m(n, n);
-    for (int j = 0; j < n; ++j)
-        for (int i = 0; i < n; ++i) m(i, j) = S(0);
+    if constexpr (!is_interval_v<S>) m.setZero();
     return m;
 }
 
@@ -66,40 +71,133 @@ void require_same_dimension(const Jet<S>& a, const Jet<S>& b) {
                                     " and " + std::to_string(b.dim()));
 }
 
-// Copies the upper triangle of the n×n matrix m into its lower triangle.
-template <class M>
-void mirror_upper_triangle(M& m) {
-    const Eigen::Index n = m.rows();
-    for (Eigen::Index j = 0; j < n; ++j)
-        for (Eigen::Index i = j + 1; i < n; ++i) m(i, j) = m(j, i);
+template <class S>
+bool is_exact_zero(const S& x) {
+    if constexpr (is_interval_v<S>)
+        return x.lower() == 0 && x.upper() == 0;
+    else
+        return x == 0;
 }
 
-// A jet of dimension n whose grad and hess have the right shape (entries to be overwritten).
+// Sorted indices i where grad_i or some H_ij (upper triangle read) is not exactly zero.
 template <class S>
-Jet<S> shaped(S value, int n) {
+std::vector<int> support(const Jet<S>& u) {
+    const int n = u.dim();
+    std::vector<char> in(n, 0);
+    for (int j = 0; j < n; ++j) {
+        if (!is_exact_zero(u.grad[j])) in[j] = 1;
+        for (int i = 0; i <= j; ++i)
+            if (!is_exact_zero(u.hess(i, j))) in[i] = in[j] = 1;
+    }
+    std::vector<int> idx;
+    for (int i = 0; i < n; ++i)
+        if (in[i]) idx.push_back(i);
+    return idx;
+}
+
+inline std::vector<int> merge_supports(const std::vector<int>& a, const std::vector<int>& b) {
+    std::vector<int> r;
+    r.reserve(a.size() + b.size());
+    size_t i = 0, j = 0;
+    while (i < a.size() || j < b.size()) {
+        if (j == b.size() || (i < a.size() && a[i] < b[j]))
+            r.push_back(a[i++]);
+        else if (i == a.size() || b[j] < a[i])
+            r.push_back(b[j++]);
+        else {
+            r.push_back(a[i++]);
+            ++j;
+        }
+    }
+    return r;
+}
+
+// Copies the upper-triangle entries (i <= j, both in idx) into the lower triangle.
+template <class M>
+void mirror_on_support(M& m, const std::vector<int>& idx) {
+    for (size_t b = 0; b < idx.size(); ++b)
+        for (size_t a = 0; a < b; ++a) m(idx[b], idx[a]) = m(idx[a], idx[b]);
+}
+
+// A jet of dimension n with the given value and zero gradient and Hessian.
+template <class S>
+Jet<S> zero_jet(S value, int n) {
     Jet<S> r;
     r.value = std::move(value);
-    r.grad.resize(n);
-    r.hess.resize(n, n);
+    r.grad = zero_vector<S>(n);
+    r.hess = zero_matrix<S>(n);
     return r;
 }
 
 // φ(u) from the derivative triple d = (φ(u), φ'(u), φ''(u)) over the value enclosure of u.
 template <class S>
 Jet<S> chain(const Jet<S>& u, UnaryDerivatives<S> d) {
-    const int n = u.dim();
-    Jet<S> r = shaped(std::move(d.value), n);
-    typename Jet<S>::Vector scaled(n);  // φ''(u)·g_u
-    for (int i = 0; i < n; ++i) {
-        r.grad[i] = d.first * u.grad[i];
-        scaled[i] = d.second * u.grad[i];
+    const std::vector<int> idx = support(u);
+    Jet<S> r = zero_jet(std::move(d.value), u.dim());
+    std::vector<S> scaled(idx.size());  // φ''(u)·g_u
+    for (size_t a = 0; a < idx.size(); ++a) {
+        r.grad[idx[a]] = d.first * u.grad[idx[a]];
+        scaled[a] = d.second * u.grad[idx[a]];
     }
-    for (int j = 0; j < n; ++j) {
-        for (int i = 0; i < j; ++i) r.hess(i, j) = d.first * u.hess(i, j) + scaled[i] * u.grad[j];
+    for (size_t b = 0; b < idx.size(); ++b) {
+        const int j = idx[b];
+        for (size_t a = 0; a < b; ++a) {
+            const int i = idx[a];
+            r.hess(i, j) = d.first * u.hess(i, j) + scaled[a] * u.grad[j];
+        }
         r.hess(j, j) = d.first * u.hess(j, j) + d.second * scalar_ops::square(u.grad[j]);
     }
-    mirror_upper_triangle(r.hess);
+    mirror_on_support(r.hess, idx);
     return r;
+}
+
+// u ← u ± v on the union of the supports.
+template <class S, bool Subtract>
+void accumulate(Jet<S>& u, const Jet<S>& v) {
+    require_same_dimension(u, v);
+    const std::vector<int> idx = support(v);
+    if constexpr (Subtract)
+        u.value -= v.value;
+    else
+        u.value += v.value;
+    for (size_t b = 0; b < idx.size(); ++b) {
+        const int j = idx[b];
+        if constexpr (Subtract)
+            u.grad[j] -= v.grad[j];
+        else
+            u.grad[j] += v.grad[j];
+        for (size_t a = 0; a <= b; ++a) {
+            if constexpr (Subtract)
+                u.hess(idx[a], j) -= v.hess(idx[a], j);
+            else
+                u.hess(idx[a], j) += v.hess(idx[a], j);
+        }
+    }
+    mirror_on_support(u.hess, idx);
+}
+
+// u ← c·u (or u/c) on the support of u.
+template <class S, bool Divide>
+void scale(Jet<S>& u, const S& c) {
+    const std::vector<int> idx = support(u);
+    if constexpr (Divide)
+        u.value /= c;
+    else
+        u.value *= c;
+    for (size_t b = 0; b < idx.size(); ++b) {
+        const int j = idx[b];
+        if constexpr (Divide)
+            u.grad[j] /= c;
+        else
+            u.grad[j] *= c;
+        for (size_t a = 0; a <= b; ++a) {
+            if constexpr (Divide)
+                u.hess(idx[a], j) /= c;
+            else
+                u.hess(idx[a], j) *= c;
+        }
+    }
+    mirror_on_support(u.hess, idx);
 }
 
 }  // namespace jet_detail
@@ -138,37 +236,20 @@ std::vector<Jet<S>> make_variables(const Eigen::Matrix<S, Eigen::Dynamic, 1>& x)
 // ---- additive operations ---------------------------------------------------------------
 
 template <class S>
-Jet<S> operator-(const Jet<S>& u) {
-    const int n = u.dim();
-    Jet<S> r = jet_detail::shaped<S>(-u.value, n);
-    for (int i = 0; i < n; ++i) r.grad[i] = -u.grad[i];
-    for (int j = 0; j < n; ++j)
-        for (int i = 0; i <= j; ++i) r.hess(i, j) = -u.hess(i, j);
-    jet_detail::mirror_upper_triangle(r.hess);
-    return r;
+Jet<S> operator-(Jet<S> u) {
+    jet_detail::scale<S, false>(u, S(-1));
+    return u;
 }
 
 template <class S>
 Jet<S>& operator+=(Jet<S>& u, const Jet<S>& v) {
-    jet_detail::require_same_dimension(u, v);
-    const int n = u.dim();
-    u.value += v.value;
-    for (int i = 0; i < n; ++i) u.grad[i] += v.grad[i];
-    for (int j = 0; j < n; ++j)
-        for (int i = 0; i <= j; ++i) u.hess(i, j) += v.hess(i, j);
-    jet_detail::mirror_upper_triangle(u.hess);
+    jet_detail::accumulate<S, false>(u, v);
     return u;
 }
 
 template <class S>
 Jet<S>& operator-=(Jet<S>& u, const Jet<S>& v) {
-    jet_detail::require_same_dimension(u, v);
-    const int n = u.dim();
-    u.value -= v.value;
-    for (int i = 0; i < n; ++i) u.grad[i] -= v.grad[i];
-    for (int j = 0; j < n; ++j)
-        for (int i = 0; i <= j; ++i) u.hess(i, j) -= v.hess(i, j);
-    jet_detail::mirror_upper_triangle(u.hess);
+    jet_detail::accumulate<S, true>(u, v);
     return u;
 }
 
@@ -225,12 +306,7 @@ Jet<S> operator-(const std::type_identity_t<S>& c, const Jet<S>& u) {
 
 template <class S>
 Jet<S>& operator*=(Jet<S>& u, const std::type_identity_t<S>& c) {
-    const int n = u.dim();
-    u.value *= c;
-    for (int i = 0; i < n; ++i) u.grad[i] *= c;
-    for (int j = 0; j < n; ++j)
-        for (int i = 0; i <= j; ++i) u.hess(i, j) *= c;
-    jet_detail::mirror_upper_triangle(u.hess);
+    jet_detail::scale<S, false>(u, c);
     return u;
 }
 
@@ -250,17 +326,21 @@ Jet<S> operator*(const std::type_identity_t<S>& c, Jet<S> u) {
 template <class S>
 Jet<S> operator*(const Jet<S>& u, const Jet<S>& v) {
     jet_detail::require_same_dimension(u, v);
-    const int n = u.dim();
-    Jet<S> r = jet_detail::shaped<S>(u.value * v.value, n);
-    for (int i = 0; i < n; ++i) r.grad[i] = u.value * v.grad[i] + v.value * u.grad[i];
-    for (int j = 0; j < n; ++j) {
-        for (int i = 0; i < j; ++i)
+    const std::vector<int> idx =
+        jet_detail::merge_supports(jet_detail::support(u), jet_detail::support(v));
+    Jet<S> r = jet_detail::zero_jet<S>(u.value * v.value, u.dim());
+    for (size_t b = 0; b < idx.size(); ++b) {
+        const int j = idx[b];
+        r.grad[j] = u.value * v.grad[j] + v.value * u.grad[j];
+        for (size_t a = 0; a < b; ++a) {
+            const int i = idx[a];
             r.hess(i, j) = u.value * v.hess(i, j) + v.value * u.hess(i, j) +
                            (u.grad[i] * v.grad[j] + v.grad[i] * u.grad[j]);
+        }
         r.hess(j, j) =
             u.value * v.hess(j, j) + v.value * u.hess(j, j) + 2 * (u.grad[j] * v.grad[j]);
     }
-    jet_detail::mirror_upper_triangle(r.hess);
+    jet_detail::mirror_on_support(r.hess, idx);
     return r;
 }
 
@@ -288,12 +368,7 @@ Jet<S>& operator/=(Jet<S>& u, const Jet<S>& v) {
 
 template <class S>
 Jet<S>& operator/=(Jet<S>& u, const std::type_identity_t<S>& c) {
-    const int n = u.dim();
-    u.value /= c;
-    for (int i = 0; i < n; ++i) u.grad[i] /= c;
-    for (int j = 0; j < n; ++j)
-        for (int i = 0; i <= j; ++i) u.hess(i, j) /= c;
-    jet_detail::mirror_upper_triangle(u.hess);
+    jet_detail::scale<S, true>(u, c);
     return u;
 }
 
