@@ -177,14 +177,20 @@ void add_poly_schedule(ConstantTable& t, int M, const char* p_text) {
         t.add(prefix + "delta_over_delta1.telescoped.m" + zero_padded(m, 3), "[D]",
               "delta_m/delta_1 telescoped, " + where + ", m = " + std::to_string(m),
               telescoped[m - 1]);
+    for (Centering c : {Centering::next, Centering::gap}) {
+        const std::string cname(centering_name(c));
+        t.group("poly " + where + ": start radius factor rho_m (" + cname +
+                "), <= 3/2 iff gamma_m >= 1/2");
+        for (int m = 1; m < M; ++m)
+            t.add(prefix + "rho." + cname + ".m" + zero_padded(m, 3), "[D]",
+                  "rho_m (" + cname + ") at gamma_m, " + where + ", m = " + std::to_string(m),
+                  start_radius_factor(c, gammas[m - 1]));
+    }
     t.group("poly " + where + ": summary");
     t.add(prefix + "min_gamma", "[D]", "min_m gamma_m = gamma_{M-1} = 2^(-p), " + where,
           poly_min_gamma(p));
     for (Centering c : {Centering::next, Centering::gap}) {
         const std::string cname(centering_name(c));
-        t.add(prefix + "rho." + cname + ".m001", "[D]",
-              "start radius factor rho_1 (" + cname + ") at gamma_1, " + where,
-              start_radius_factor(c, gammas.front()));
         t.add(prefix + "rho." + cname + ".max", "[D]",
               "largest start radius factor rho_{M-1} (" + cname + ") at gamma_{M-1} = 2^(-p), " +
                   where,

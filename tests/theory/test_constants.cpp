@@ -74,6 +74,17 @@ TEST_CASE("constants: unique names, valid tags, the paper's printed values",
         IntervalM(1)));
     CHECK(contains(find(all, "stage_count.inv_eps100.p1").value, IntervalM(100)));
     CHECK(rounds_to(find(all, "rastrigin.nonconvex.upper").value, "0.51745"));
+    // Every tabulated start radius factor respects the invariant (γ_m >= 1/2 for p <= 1), with
+    // equality exactly at the last step of p = 1.
+    int radii = 0;
+    for (const NamedConstant& c : all)
+        if (c.name.find(".rho.") != std::string::npos && c.name.rfind("poly.", 0) == 0) {
+            ++radii;
+            INFO(c.name);
+            CHECK(certainly_le(c.value, IntervalM(3) / 2));
+        }
+    CHECK(radii == 2 * 199 + 2 + 2 * 49 + 2);
+    CHECK(contains(find(all, "poly.M50.p1.rho.gap.m049").value, IntervalM(1.5)));
 }
 
 TEST_CASE("constants JSON is deterministic and compares equal to itself", "[theory][constants]") {
