@@ -10,7 +10,6 @@
 // re-evaluated at twice the precision (up to 64 P); what is still undecided is "unresolved".
 #include <arb.h>
 
-#include <boost/numeric/interval.hpp>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -19,31 +18,20 @@
 #include <utility>
 #include <vector>
 
+#include "numerics/interval/check_engines.hpp"
 #include "numerics/interval/interval.hpp"
 
 namespace gradcert::test {
 
-enum class Op { add, sub, mul, div, sqr, pow_int, pow_real, sqrt, exp, log, sin, cos, tanh, atan };
-
-inline const std::vector<Op>& all_ops() {
-    static const std::vector<Op> ops = {Op::add,     Op::sub,      Op::mul,  Op::div, Op::sqr,
-                                        Op::pow_int, Op::pow_real, Op::sqrt, Op::exp, Op::log,
-                                        Op::sin,     Op::cos,      Op::tanh, Op::atan};
-    return ops;
-}
-
-std::string op_name(Op op);
-bool is_binary(Op op);
-
-// One input: X = [xl, xh], Y = [yl, yh] (binary ops and pow_real), n (pow_int).
-struct Case {
-    Mpfr xl, xh, yl, yh;
-    long n = 0;
-};
-
-// Output endpoints as exact MPFR values.
-using Enclosure = std::pair<Mpfr, Mpfr>;
-using Engine = std::function<Enclosure(Op, const Case&)>;
+using interval_check::all_ops;
+using interval_check::Case;
+using interval_check::CaseGenerator;
+using interval_check::Enclosure;
+using interval_check::Engine;
+using interval_check::is_binary;
+using interval_check::Op;
+using interval_check::op_name;
+using interval_check::show;
 
 struct Stats {
     long cases = 0;
@@ -58,11 +46,10 @@ struct Stats {
 Stats run_containment(const Engine& engine, Op op, long precision_bits, long cases,
                       std::uint64_t seed);
 
-// Engines: the rigorous Interval<T> (T = double needs P = 53), and Boost.Interval with
-// round-to-nearest arithmetic and libm / MPFR-nearest transcendentals (not rigorous).
-Engine rigorous_double_engine();
-Engine rigorous_mpfr_engine();  // at the caller's working_precision()
-Engine nearest_double_engine();
-Engine nearest_mpfr_engine();
+// Engines (numerics/interval/check_engines.hpp).
+using interval_check::nearest_double_engine;
+using interval_check::nearest_mpfr_engine;
+using interval_check::rigorous_double_engine;
+using interval_check::rigorous_mpfr_engine;
 
 }  // namespace gradcert::test
