@@ -115,7 +115,8 @@ std::optional<int> certain_sign(const ExactConstant& c) {
 
 class Decomposer {
   public:
-    Decomposer(const ParseContext& ctx, int dim) : ctx_(ctx), dim_(dim) {}
+    Decomposer(const ParseContext& ctx, const Expr& e)
+        : ctx_(ctx), dim_(e.dim()), text_(e.text()) {}
 
     Expansion expand(const Node& n) {
         if (!n.has_variables) return constant(value_of(n));
@@ -168,7 +169,7 @@ class Decomposer {
     // ---- messages ------------------------------------------------------------------------
 
     std::string where(const Node& n) const {
-        std::string s = "f, column " + std::to_string(n.column) + ": '" + to_string(n) + "'";
+        std::string s = "f, " + source_position(text_, n.column) + ": '" + to_string(n) + "'";
         for (std::size_t k = 0; k < index_names_.size(); ++k)
             s += (k == 0 ? " with " : ", ") + index_names_[k] + " = " + std::to_string(indices_[k]);
         return s;
@@ -485,6 +486,7 @@ class Decomposer {
 
     const ParseContext& ctx_;
     int dim_;
+    std::string text_;
     IndexValues indices_;
     std::vector<std::string> index_names_;
 };
@@ -529,7 +531,7 @@ bool Decomposition::separable() const {
 
 Decomposition decompose(const Expr& e, const ParseContext& ctx) {
     if (e.empty()) throw std::invalid_argument("decompose: empty expression");
-    Decomposer d(ctx, e.dim());
+    Decomposer d(ctx, e);
     return d.result(d.expand(e.root()));
 }
 

@@ -118,6 +118,13 @@ Expr parse(const std::string& text, const ParseContext& ctx);
 // The sub-expression printed back (for messages).
 std::string to_string(const Node& node);
 
+// Additions: name rules shared with the family-file reader.
+bool is_identifier(const std::string& name);     // [A-Za-z_][A-Za-z0-9_]*
+bool is_reserved_name(const std::string& name);  // pi, e, dim, x, x<digits>, sum, the functions
+// "column c" for a one-line text, "line l, column c" when the text spans several lines; `column`
+// counts characters from the start of the text as Node::column does.
+std::string source_position(const std::string& text, int column);
+
 // Values of the sum indices during evaluation, by slot.
 using IndexValues = std::vector<long>;
 

@@ -55,15 +55,7 @@ bool is_variable_name(const std::string& name) {
 }
 
 bool is_reserved(const std::string& name) {
-    return name == "pi" || name == "e" || name == "dim" || name == "x" || name == "sum" ||
-           is_variable_name(name) || function_named(name).has_value();
-}
-
-bool is_identifier(const std::string& name) {
-    if (name.empty() || !is_name_start(name[0])) return false;
-    for (char c : name)
-        if (!is_name_char(c)) return false;
-    return true;
+    return is_reserved_name(name);
 }
 
 std::string quoted(const std::string& s) {
@@ -197,7 +189,7 @@ class Parser {
 
   private:
     [[noreturn]] void fail(int column, const std::string& problem) const {
-        throw_input_error(ctx_.file, "f, column " + std::to_string(column) + ": " + problem,
+        throw_input_error(ctx_.file, "f, " + source_position(text_, column) + ": " + problem,
                           ctx_.line);
     }
     [[noreturn]] void fail_context(const std::string& problem) const {
@@ -597,6 +589,36 @@ class Parser {
 };
 
 }  // namespace
+
+bool is_reserved_name(const std::string& name) {
+    return name == "pi" || name == "e" || name == "dim" || name == "x" || name == "sum" ||
+           is_variable_name(name) || function_named(name).has_value();
+}
+
+bool is_identifier(const std::string& name) {
+    if (name.empty() || !is_name_start(name[0])) return false;
+    for (char c : name)
+        if (!is_name_char(c)) return false;
+    return true;
+}
+
+std::string source_position(const std::string& text, int column) {
+    if (text.find('\n') == std::string::npos) return "column " + std::to_string(column);
+    int line = 1;
+    int in_line = 1;
+    int seen = 1;  // characters before the current one, plus one
+    for (std::size_t i = 0; i < text.size() && seen < column; ++i) {
+        if (is_utf8_continuation(text[i])) continue;
+        ++seen;
+        if (text[i] == '\n') {
+            ++line;
+            in_line = 1;
+        } else {
+            ++in_line;
+        }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(in_line);
+}
 
 Expr parse(const std::string& text, const ParseContext& ctx) {
     return Parser(text, ctx).parse();

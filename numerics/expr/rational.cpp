@@ -42,6 +42,9 @@ std::optional<Rational> parse_decimal(std::string_view text) {
         }
     }
     if (digits.empty()) return std::nullopt;
+    // Leading zeros would make the GMP string conversion read the digits as octal.
+    const std::size_t first = digits.find_first_not_of('0');
+    digits = first == std::string::npos ? "0" : digits.substr(first);
     long exponent = 0;
     if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
         ++i;

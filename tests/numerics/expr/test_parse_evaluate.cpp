@@ -70,6 +70,7 @@ TEST_CASE("operator precedence and associativity", "[expr]") {
     CHECK(eval_double("2*-x", {3}, ctx) == -6);
     CHECK(eval_double("x - -x", {3}, ctx) == 6);
     CHECK(eval_double("+x*.5e1", {3}, ctx) == 15);
+    CHECK(eval_double("0.08*x + 007 + 0.0 + 00.50", {100}, ctx) == 15.5);  // decimal, not octal
     CHECK(eval_double("2^x", {3}, ctx) == Approx(8).epsilon(1e-14));
     CHECK(eval_double("x^x", {2}, ctx) == Approx(4).epsilon(1e-14));
     CHECK(eval_double("x^0.5", {4}, ctx) == Approx(2).epsilon(1e-15));
@@ -219,4 +220,21 @@ TEST_CASE("parameters given as decimal text fold to the exact rational", "[expr]
     const Expr g = parse("10*a - 1", no_text);
     CHECK(!g.root().enclosure.is_point());
     CHECK(contains(g.root().enclosure, Mpfr(0)));
+}
+
+TEST_CASE("errors in a multi-line f give the line and column inside f", "[expr]") {
+    const ParseContext ctx = context(2);
+    try {
+        (void)parse("x1^2 +\n  x2^2 +\n  y", ctx);
+        FAIL("no error");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()).find("fam.toml:7: f, line 3, column 3: unknown name 'y'") == 0);
+    }
+    CHECK(source_position("ab\ncd", 5) == "line 2, column 2");
+    CHECK(source_position("abcd", 3) == "column 3");
+    CHECK(is_reserved_name("x12"));
+    CHECK(is_reserved_name("softplus"));
+    CHECK(!is_reserved_name("alpha"));
+    CHECK(is_identifier("a_1"));
+    CHECK(!is_identifier("1a"));
 }

@@ -1,0 +1,98 @@
+#pragma once
+// Family files: a function family f, its box, smoothing kernel, noise schedule and the niceness
+// definition to check, read from TOML (verify/families/*.toml are the built-in ones).
+//
+//   name = "rastrigin-1d"
+//   description = "..."                       # optional, for reports
+//   dim = 1
+//   params = { a = 10.0 }                      # optional; overridable with --set a=5
+//   f = "x^2 - a*cos(2*pi*x) + a"              # expression language of numerics/expr/expr.hpp
+//   domain = [[-5.12, 5.12]]                   # one [lo, hi] per coordinate, lo < hi
+//   [smoothing]
+//   kernel = "gaussian"                        # "uniform-ball" | "gaussian-unit" | "gaussian"
+//   [schedule]
+//   deltas = [0.08, 0.04, 0.02]                # or: delta1 = 1.0, stages = 50, power = 1.0
+//   [check]
+//   definition = "new-sigma-nice"              # "sigma-nice" | "new-sigma-nice" | "sigma-m-nice"
+//   sigma = 2.0                                # required unless sigma-m-nice (which reports σ_m)
+//   centering = "both"                         # "next" | "gap" | "both" (default "both")
+//   precision_bits = 128                       # optional, working precision of the check
+//   max_boxes = 20000                          # optional, branch-and-bound budget
+//
+// Every number is read from its decimal text exactly (0.1 is 1/10) and enclosed at the working
+// precision; nothing goes through a binary64 value. f must decompose (expr::decompose): the
+// checks need f̂_δ and its Hessian.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "numerics/expr/decompose.hpp"
+#include "numerics/expr/expr.hpp"
+#include "numerics/interval/interval.hpp"
+
+namespace gradcert::verify {
+
+enum class KernelName { uniform_ball, gaussian_unit, gaussian };
+enum class Definition { sigma_nice, new_sigma_nice, sigma_m_nice };
+enum class Centering { next, gap, both };
+
+std::string_view kernel_name(KernelName k);      // "uniform-ball", "gaussian-unit", "gaussian"
+std::string_view definition_name(Definition d);  // "sigma-nice", "new-sigma-nice", "sigma-m-nice"
+std::string_view centering_name(Centering c);    // "next", "gap", "both"
+
+// δ_m = δ_1((M − m + 1)/M)^p, m = 1..M (paper.md §5; δ_{M+1} = 0 is not a stage).
+struct PolynomialSchedule {
+    IntervalM delta1;
+    int stages = 0;   // M
+    IntervalM power;  // p
+};
+
+struct FamilySpec {
+    std::string name;
+    std::string file;
+    int dim = 0;
+    std::map<std::string, std::string> params_text;  // as written (after --set overrides)
+    std::string f_text;
+    expr::Expr f;
+    expr::Decomposition decomposition;
+    std::vector<std::pair<IntervalM, IntervalM>> domain;  // enclosed box [lo_i, hi_i]
+    KernelName kernel = KernelName::gaussian;
+    std::vector<IntervalM> deltas;  // strictly decreasing (certainly), > 0
+    std::string schedule_text;      // how the schedule was given, e.g. "deltas = [0.08, 0.04]"
+    Definition definition = Definition::new_sigma_nice;
+    std::optional<IntervalM> sigma;
+    Centering centering = Centering::both;
+    int precision_bits = 128;
+    long max_boxes = 20000;
+
+    // Additions to the contract:
+    std::string description;                  // "" when not given
+    std::map<std::string, IntervalM> params;  // enclosures of params_text
+    int f_line = 0;                           // line of f in the file
+    std::vector<std::string> delta_texts;     // explicit deltas as written (else empty)
+    std::optional<PolynomialSchedule> polynomial_schedule;  // when given as delta1/stages/power
+    std::string sigma_text;                                 // as written ("" when absent)
+    // The context f was parsed in (file, line of f, dim, params with their decimal texts).
+    expr::ParseContext parse_context() const;
+};
+
+// Reads and validates a family file; `overrides` are --set k=v (parameters only). Throws
+// InputError "file:line: problem" (or "file: problem" where no line applies) for: TOML syntax
+// errors, unknown or misspelt keys, missing keys, values of the wrong type, NaN or infinite
+// numbers (also in params and --set values), dim < 1, a domain with the wrong number of
+// intervals or lo >= hi, an empty or not strictly decreasing schedule, δ <= 0, σ <= 0, an
+// unknown kernel/definition/centering, --set of a parameter the family does not have, an f that
+// does not parse (unknown names, variables outside x1..x<dim>, syntax) and an f outside the
+// decomposable class (expr::UnsupportedExpression, e.g. abs where a Hessian is needed).
+FamilySpec load_family(const std::filesystem::path& file,
+                       const std::map<std::string, std::string>& overrides);
+
+// Addition: the same from TOML text; `file` is used in messages and FamilySpec::file.
+FamilySpec parse_family(std::string_view toml_text, const std::string& file,
+                        const std::map<std::string, std::string>& overrides);
+
+}  // namespace gradcert::verify
