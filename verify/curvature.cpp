@@ -1,0 +1,141 @@
+#include "verify/curvature.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+#include <random>
+
+#include "numerics/linalg/lambda_min.hpp"
+
+namespace gradcert::verify {
+
+namespace {
+
+// Candidate witness points: a grid (1-D, 2-D) or seeded random points in the ball of radius
+// `r` around c (higher dimensions), plus the axis points at distance r.
+std::vector<Eigen::VectorXd> witness_candidates(const Eigen::VectorXd& c, double r) {
+    const int d = static_cast<int>(c.size());
+    std::vector<Eigen::VectorXd> pts;
+    if (d == 1) {
+        for (int k = -200; k <= 200; ++k)
+            pts.push_back(c + Eigen::VectorXd::Constant(1, r * k / 200.0));
+        return pts;
+    }
+    if (d == 2) {
+        for (int a = -40; a <= 40; ++a)
+            for (int b = -40; b <= 40; ++b) {
+                Eigen::Vector2d off(r * a / 40.0, r * b / 40.0);
+                if (off.norm() <= r) pts.push_back(c + off);
+            }
+    } else {
+        std::mt19937_64 rng(2024);
+        std::normal_distribution<double> g;
+        for (int n = 0; n < 2000; ++n) {
+            Eigen::VectorXd v(d);
+            for (int i = 0; i < d; ++i) v[i] = g(rng);
+            double radius =
+                r * std::pow(std::uniform_real_distribution<double>(0, 1)(rng), 1.0 / d);
+            pts.push_back(c + radius * v.normalized());
+        }
+    }
+    for (int i = 0; i < d; ++i)
+        for (double s : {-1.0, 1.0}) {
+            Eigen::VectorXd p = c;
+            p[i] += s * r;
+            pts.push_back(p);
+        }
+    return pts;
+}
+
+double estimated_lambda_min(const Objective& f, const Eigen::VectorXd& p) {
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(f.hessian_estimate(p));
+    return es.eigenvalues()[0];
+}
+
+// Rigorous Rayleigh quotient upper bound at p along the estimated lowest eigenvector.
+void certify_witness(const Objective& f, const Eigen::VectorXd& p, const Box& center,
+                     const IntervalM& witness_radius, CurvatureResult& out) {
+    if (!certainly_within(p, center, witness_radius)) return;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(f.hessian_estimate(p));
+    Eigen::VectorXd v = es.eigenvectors().col(0);
+    Jet<IntervalM> j = f.enclose(point_box(p));
+    IntervalM num(0), den(0);
+    for (Eigen::Index a = 0; a < v.size(); ++a) {
+        den += sqr(IntervalM(v[a]));
+        for (Eigen::Index b = 0; b < v.size(); ++b)
+            num += IntervalM(v[a]) * j.hess(a, b) * IntervalM(v[b]);
+    }
+    double q = (num / den).upper_double();
+    if (!out.witness_upper || q < *out.witness_upper) {
+        out.witness_upper = q;
+        out.witness_point = p;
+        out.witness_direction = v;
+    }
+}
+
+void search_witness(const Objective& f, const Box& center, const IntervalM& witness_radius,
+                    CurvatureResult& out) {
+    Eigen::VectorXd c = box_mid(center);
+    // Shrink the radius by the cluster's extent and a relative margin so that candidates lie
+    // certainly within the radius of every point of the cluster.
+    double extent = max_distance(point_box(c), center).upper_double();
+    double r = (witness_radius.lower_double() - extent) * (1 - 1e-9);
+    if (!(r > 0)) return;
+    std::vector<Eigen::VectorXd> pts = witness_candidates(c, r);
+    std::vector<std::pair<double, int>> ranked;
+    for (int k = 0; k < static_cast<int>(pts.size()); ++k)
+        ranked.push_back({estimated_lambda_min(f, pts[k]), k});
+    std::partial_sort(ranked.begin(), ranked.begin() + std::min<size_t>(3, ranked.size()),
+                      ranked.end());
+    for (size_t k = 0; k < std::min<size_t>(3, ranked.size()); ++k)
+        certify_witness(f, pts[ranked[k].second], center, witness_radius, out);
+}
+
+struct Pending {
+    Box box;
+    double lower;
+    bool operator<(const Pending& o) const { return lower > o.lower; }
+};
+
+}  // namespace
+
+CurvatureResult certify_curvature(const Objective& f, const Box& center, const IntervalM& radius,
+                                  const IntervalM& witness_radius, std::optional<double> sigma,
+                                  const CurvatureOptions& options) {
+    CurvatureResult out;
+    search_witness(f, center, witness_radius, out);
+    const bool failed = sigma && out.witness_upper && *out.witness_upper < *sigma;
+
+    Box region = inflate(center, radius);
+    const double tolerance = options.relative_tolerance * max_width(region);
+    const int budget = failed ? std::min(options.max_boxes, 64) : options.max_boxes;
+    std::priority_queue<Pending> queue;
+    queue.push({region, -HUGE_VAL});
+    double settled = HUGE_VAL;  // min bound over boxes that need no more work
+    while (!queue.empty()) {
+        if (out.boxes >= budget) {
+            out.budget_exhausted = !failed;
+            break;
+        }
+        if (!sigma && out.witness_upper &&
+            queue.top().lower >= *out.witness_upper - options.gap_tolerance)
+            break;
+        Box x = queue.top().box;
+        queue.pop();
+        if (min_distance(x, center).lower_double() > radius.upper_double()) continue;
+        ++out.boxes;
+        double lb = certified_lambda_min<Mpfr>(MatrixI<Mpfr>(f.enclose(x).hess)).lower;
+        if ((sigma && lb >= *sigma) || max_width(x) < tolerance) {
+            settled = std::min(settled, lb);
+            continue;
+        }
+        auto [left, right] = bisect(x, widest_coordinate(x));
+        queue.push({left, lb});
+        queue.push({right, lb});
+    }
+    double pending = queue.empty() ? HUGE_VAL : queue.top().lower;
+    out.certified_lower = std::min(settled, pending);
+    return out;
+}
+
+}  // namespace gradcert::verify

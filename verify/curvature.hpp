@@ -1,0 +1,36 @@
+#pragma once
+// Certified strong-convexity on the union of balls B(x; r), x ∈ C (C a minimizer cluster box):
+// a rigorous lower bound on λ_min(∇²f) there, and a rigorous counterexample when one exists.
+#include <optional>
+
+#include "verify/box.hpp"
+#include "verify/objective.hpp"
+
+namespace gradcert::verify {
+
+struct CurvatureOptions {
+    int max_boxes = 6000;
+    double relative_tolerance = 1e-6;  // stop splitting boxes narrower than this × region width
+    double gap_tolerance = 1e-7;  // σ_m mode: stop when certified and witness bounds are this close
+};
+
+struct CurvatureResult {
+    // For every x within distance r of C: λ_min(∇²f(x)) ≥ certified_lower (rigorous).
+    double certified_lower = -HUGE_VAL;
+    // A point within distance witness_radius of every point of C and a direction v with
+    // vᵀ∇²f(p)v / vᵀv ≤ witness_upper (rigorous upper bound), when a witness was found.
+    std::optional<double> witness_upper;
+    Eigen::VectorXd witness_point;
+    Eigen::VectorXd witness_direction;
+    int boxes = 0;
+    bool budget_exhausted = false;
+};
+
+// With `sigma`, refinement stops once every box is certified ≥ σ (or a witness < σ exists);
+// without it (σ_m mode), refinement targets the minimum until it is bracketed within the gap
+// tolerance or the budget is spent. `witness_radius` (≤ r) bounds where witnesses may lie.
+CurvatureResult certify_curvature(const Objective& f, const Box& center, const IntervalM& radius,
+                                  const IntervalM& witness_radius, std::optional<double> sigma,
+                                  const CurvatureOptions& options = {});
+
+}  // namespace gradcert::verify

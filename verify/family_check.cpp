@@ -1,0 +1,264 @@
+#include "verify/family_check.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "numerics/expr/rational.hpp"
+#include "theory/kernel.hpp"
+#include "theory/nice.hpp"
+#include "verify/stage_geometry.hpp"
+
+namespace gradcert::verify {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+std::string point_text(const Eigen::VectorXd& p) {
+    if (p.size() > 4)
+        return fmt::format("({:.6g}, {:.6g}, … [{} coordinates])", p[0], p[1], p.size());
+    std::string s = "(";
+    for (Eigen::Index i = 0; i < p.size(); ++i) s += fmt::format("{}{:.9g}", i ? ", " : "", p[i]);
+    return s + ")";
+}
+
+// Strong-convexity verdict of one cluster: σ given, or σ_m mode (σ_m > 0 must be certified).
+Verdict cluster_convexity(const CurvatureResult& c, std::optional<double> sigma) {
+    double target = sigma.value_or(0.0);
+    if (sigma ? c.certified_lower >= target : c.certified_lower > 0) return Verdict::holds;
+    if (c.witness_upper && (sigma ? *c.witness_upper < target : *c.witness_upper <= 0))
+        return Verdict::fails;
+    return Verdict::inconclusive;
+}
+
+// Over several candidate clusters: holds if all hold, fails if all fail.
+Verdict over_clusters(const std::vector<Verdict>& v) {
+    bool all_hold = true, all_fail = true;
+    for (Verdict x : v) {
+        all_hold = all_hold && x == Verdict::holds;
+        all_fail = all_fail && x == Verdict::fails;
+    }
+    if (v.empty()) return Verdict::inconclusive;
+    return all_hold ? Verdict::holds : all_fail ? Verdict::fails : Verdict::inconclusive;
+}
+
+Finding convexity_finding(const StageResult& s, std::optional<double> sigma) {
+    std::vector<Verdict> v;
+    for (const ClusterCurvature& c : s.curvature) v.push_back(c.verdict);
+    Finding f{over_clusters(v), ""};
+    const std::string what = sigma ? fmt::format("σ = {:g}", *sigma) : std::string("some σ_m > 0");
+    if (f.verdict == Verdict::holds) {
+        f.reason = fmt::format("λ_min(∇²f̂) ≥ {:.9g} on B(x*; 3δ), certified", s.certified_sigma);
+    } else if (f.verdict == Verdict::fails) {
+        const CurvatureResult& c = s.curvature.front().curvature;
+        f.reason = fmt::format(
+            "counterexample: at x = {} (within 3δ of x*), direction {}: vᵀ∇²f̂v/‖v‖² ≤ {:.9g}, "
+            "below {}",
+            point_text(c.witness_point), point_text(c.witness_direction), *c.witness_upper, what);
+    } else {
+        bool budget = false;
+        for (const ClusterCurvature& c : s.curvature)
+            budget = budget || c.curvature.budget_exhausted;
+        f.reason = fmt::format(
+            "certified λ_min ≥ {:.9g}{}; no certified counterexample below {}{}", s.certified_sigma,
+            s.witness_sigma ? fmt::format(", best witness {:.9g}", *s.witness_sigma) : "", what,
+            budget ? " (box budget exhausted)" : "");
+        if (s.minimizers.clusters.size() > 1)
+            f.reason +=
+                fmt::format("; {} candidate minimizer clusters", s.minimizers.clusters.size());
+    }
+    return f;
+}
+
+CenteringCheck centering_between(const std::string& variant, const IntervalM& radius,
+                                 const MinimizerResult& a, const MinimizerResult& b) {
+    CenteringCheck c{variant, radius, IntervalM(0), {}};
+    bool all_hold = true, all_fail = true, first = true;
+    for (const MinimizerCluster& x : a.clusters)
+        for (const MinimizerCluster& y : b.clusters) {
+            IntervalM lo = min_distance(x.box, y.box), hi = max_distance(x.box, y.box);
+            IntervalM span(lo.lower(), hi.upper());
+            c.distance = first ? span : gradcert::hull(c.distance, span);
+            first = false;
+            all_hold = all_hold && certainly_le(hi, radius);
+            all_fail = all_fail && certainly_gt(lo, radius);
+        }
+    if (first) all_hold = all_fail = false;
+    c.finding.verdict = all_hold   ? Verdict::holds
+                        : all_fail ? Verdict::fails
+                                   : Verdict::inconclusive;
+    const std::string d = fmt::format("‖x*_m − x*'‖ ∈ [{:.6g}, {:.6g}]", c.distance.lower_double(),
+                                      c.distance.upper_double());
+    const std::string r = fmt::format("R = {:.9g}", radius.mid().convert_to<double>());
+    switch (c.finding.verdict) {
+        case Verdict::holds:
+            c.finding.reason = d + " ≤ " + r;
+            break;
+        case Verdict::fails:
+            c.finding.reason = "counterexample: " + d + " > " + r;
+            break;
+        default:
+            c.finding.reason = d + " is not separated from " + r;
+    }
+    return c;
+}
+
+// γ_m ∈ [1/2, 1): decided exactly from the decimals of the schedule when it was written as a
+// list (so that halving, γ = 1/2, is not lost to rounding), else from the enclosure.
+Finding gamma_finding(const FamilySpec& f, size_t m, const IntervalM& gamma) {
+    const std::string text = to_string(gamma, 10);
+    if (m + 1 < f.delta_texts.size()) {
+        auto a = expr::parse_decimal(f.delta_texts[m]),
+             b = expr::parse_decimal(f.delta_texts[m + 1]);
+        if (a && b && *a > 0) {
+            expr::Rational q = *b / *a;
+            bool ok = q >= expr::Rational(1, 2) && q < 1;
+            return {
+                ok ? Verdict::holds : Verdict::fails,
+                fmt::format("γ_m = {} (exact) {} [1/2, 1)", expr::to_string(q), ok ? "∈" : "∉")};
+        }
+    }
+    if (certainly_ge(gamma, 0.5) && certainly_lt(gamma, 1.0))
+        return {Verdict::holds, fmt::format("γ_m = {} ∈ [1/2, 1)", text)};
+    if (certainly_lt(gamma, 0.5) || certainly_ge(gamma, 1.0))
+        return {Verdict::fails, fmt::format("γ_m = {} ∉ [1/2, 1)", text)};
+    return {Verdict::inconclusive, fmt::format("γ_m = {} straddles 1/2", text)};
+}
+
+void check_curvature(StageGeometry& g, StageResult& s, std::optional<double> sigma) {
+    s.certified_sigma = HUGE_VAL;
+    for (const MinimizerCluster& cluster : s.minimizers.clusters) {
+        ClusterCurvature cc;
+        cc.curvature = g.curvature(s.delta, cluster.box, IntervalM(3) * s.delta, sigma);
+        cc.verdict = cluster_convexity(cc.curvature, sigma);
+        s.certified_sigma = std::min(s.certified_sigma, cc.curvature.certified_lower);
+        if (cc.curvature.witness_upper &&
+            (!s.witness_sigma || *cc.curvature.witness_upper < *s.witness_sigma))
+            s.witness_sigma = cc.curvature.witness_upper;
+        s.curvature.push_back(std::move(cc));
+    }
+    s.convexity = convexity_finding(s, sigma);
+}
+
+std::vector<std::string> centering_variants(const FamilySpec& f) {
+    if (f.definition == Definition::sigma_nice) return {"half"};
+    switch (f.centering) {
+        case Centering::next:
+            return {"next"};
+        case Centering::gap:
+            return {"gap"};
+        case Centering::both:
+            return {"next", "gap"};
+    }
+    return {"next", "gap"};
+}
+
+theory::Centering to_theory(const std::string& v) {
+    return v == "next" ? theory::Centering::next : theory::Centering::gap;
+}
+
+void add_stage_links(StageGeometry& g, const FamilySpec& f, const FamilyCheckResult& r,
+                     StageResult& s, const StageResult* next) {
+    if (f.definition == Definition::sigma_nice) {
+        IntervalM half = s.delta / 2;
+        s.half_minimizers = g.minimizers(half);
+        s.centering.push_back(centering_between("half", theory::hazan_centering_radius(s.delta),
+                                                s.minimizers, *s.half_minimizers));
+        return;
+    }
+    if (!next) return;
+    s.gamma = next->delta / s.delta;
+    s.gamma_condition = gamma_finding(f, static_cast<size_t>(s.m - 1), *s.gamma);
+    for (const std::string& v : centering_variants(f)) {
+        IntervalM radius = theory::centering_radius(to_theory(v), s.delta, next->delta);
+        s.centering.push_back(centering_between(v, radius, s.minimizers, next->minimizers));
+        s.start_radius.push_back({v, theory::start_radius_factor(to_theory(v), *s.gamma)});
+    }
+    std::optional<double> sigma_for_bound;
+    if (f.sigma) sigma_for_bound = f.sigma->lower_double();
+    if (f.definition == Definition::sigma_m_nice && next->certified_sigma > 0)
+        sigma_for_bound = next->certified_sigma;
+    if (sigma_for_bound && *sigma_for_bound > 0)
+        s.sufficient_bound = theory::centering_shift_bound(
+            r.lipschitz, r.kernel_mean_norm, s.delta, next->delta, IntervalM(*sigma_for_bound));
+}
+
+Verdict stage_verdict(const StageResult& s) {
+    std::vector<Verdict> parts{s.convexity.verdict};
+    for (const CenteringCheck& c : s.centering) parts.push_back(c.finding.verdict);
+    if (s.gamma_condition) parts.push_back(s.gamma_condition->verdict);
+    return conjunction(parts);
+}
+
+theory::Kernel family_kernel(const FamilySpec& f) {
+    switch (f.kernel) {
+        case KernelName::uniform_ball:
+            return {theory::Kernel::Kind::uniform_ball, f.dim};
+        case KernelName::gaussian_unit:
+            return {theory::Kernel::Kind::gaussian_unit, f.dim};
+        case KernelName::gaussian:
+            return {theory::Kernel::Kind::gaussian, f.dim};
+    }
+    return {theory::Kernel::Kind::gaussian, f.dim};
+}
+
+}  // namespace
+
+FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& options) {
+    const auto t0 = Clock::now();
+    PrecisionScope precision(options.precision_bits);
+    FamilyCheckResult r;
+    r.family = family;
+    r.precision_bits = options.precision_bits;
+    theory::Kernel kernel = family_kernel(family);
+    std::unique_ptr<StageGeometry> g = make_stage_geometry(
+        family, kernel, options.minimizer, options.curvature, options.use_separability);
+    r.method = g->method();
+    r.lipschitz = g->lipschitz();
+    r.kernel_mean_norm = theory::kernel_mean_norm(kernel);
+
+    std::optional<double> sigma;
+    if (family.definition != Definition::sigma_m_nice && family.sigma)
+        sigma = family.sigma->lower_double();
+    for (size_t m = 0; m < family.deltas.size(); ++m) {
+        const auto ts = Clock::now();
+        StageResult s;
+        s.m = static_cast<int>(m) + 1;
+        s.delta = family.deltas[m];
+        s.minimizers = g->minimizers(s.delta);
+        check_curvature(*g, s, sigma);
+        s.seconds = seconds_since(ts);
+        r.stages.push_back(std::move(s));
+    }
+    for (size_t m = 0; m < r.stages.size(); ++m) {
+        const auto ts = Clock::now();
+        StageResult* next = m + 1 < r.stages.size() ? &r.stages[m + 1] : nullptr;
+        add_stage_links(*g, family, r, r.stages[m], next);
+        r.stages[m].verdict = stage_verdict(r.stages[m]);
+        r.stages[m].seconds += seconds_since(ts);
+    }
+    std::vector<Verdict> all;
+    for (const StageResult& s : r.stages) all.push_back(s.verdict);
+    r.overall = conjunction(all);
+    r.seconds = seconds_since(t0);
+    return r;
+}
+
+int exit_status(Verdict overall) {
+    switch (overall) {
+        case Verdict::holds:
+            return 0;
+        case Verdict::fails:
+            return 1;
+        case Verdict::inconclusive:
+            return 3;
+    }
+    return 3;
+}
+
+}  // namespace gradcert::verify

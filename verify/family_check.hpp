@@ -1,0 +1,78 @@
+#pragma once
+// `gradcert check`: per-stage certificates of a family's σ-nice conditions (paper.md §4).
+//
+// For each stage δ_m of the family's schedule: an enclosure of every global minimizer of f̂_{δ_m}
+// on the domain; a certified lower bound on λ_min(∇²f̂_{δ_m}) on B(x*; 3δ_m) and the
+// strong-convexity verdict for σ (or the certified σ_m); the centering distance to the next
+// stage against R_m for each variant; the derived quantities (L_f, the sufficient-condition
+// bound, the start-radius invariant ρ_m). Verdicts are three-valued (verdict.hpp).
+//
+// Several candidate minimizer clusters: a condition holds when it holds for every cluster
+// (each may hold the global minimizer) and fails when it fails for every cluster.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "verify/curvature.hpp"
+#include "verify/family_file.hpp"
+#include "verify/global_minimizer.hpp"
+#include "verify/verdict.hpp"
+
+namespace gradcert::verify {
+
+struct CenteringCheck {
+    std::string
+        variant;  // "next" (R_m = δ_{m+1}), "gap" (R_m = δ_m − δ_{m+1}), "half" (Hazan: δ_m/2)
+    IntervalM radius;    // R_m
+    IntervalM distance;  // [min, max] of ‖x*_m − x*'‖ over candidate clusters
+    Finding finding;
+};
+
+struct ClusterCurvature {
+    CurvatureResult curvature;
+    Verdict verdict = Verdict::inconclusive;
+};
+
+struct StageResult {
+    int m = 0;  // 1-based stage index
+    IntervalM delta;
+    MinimizerResult minimizers;
+    std::vector<ClusterCurvature> curvature;  // one per minimizer cluster
+    double certified_sigma = -HUGE_VAL;       // min over clusters of the certified λ_min bound
+    std::optional<double> witness_sigma;      // smallest certified counterexample curvature
+    Finding convexity;
+    std::optional<MinimizerResult> half_minimizers;  // sigma-nice: minimizers of f̂_{δ_m/2}
+    std::vector<CenteringCheck> centering;           // empty for the last stage of new σ-nice
+    std::optional<IntervalM> gamma;                  // δ_{m+1}/δ_m
+    std::optional<Finding> gamma_condition;          // new σ-nice: γ_m ∈ [1/2, 1)
+    std::optional<IntervalM> sufficient_bound;       // 2√(L_f E‖u‖(δ_m − δ_{m+1})/σ)
+    std::vector<std::pair<std::string, IntervalM>> start_radius;  // ρ_m per centering variant
+    Verdict verdict = Verdict::inconclusive;
+    double seconds = 0;
+};
+
+struct CheckOptions {
+    MinimizerOptions minimizer;
+    CurvatureOptions curvature;
+    bool use_separability = true;  // solve separable families one coordinate at a time
+    long precision_bits = 128;     // MPFR working precision of every enclosure
+};
+
+struct FamilyCheckResult {
+    FamilySpec family;
+    std::string method;          // "branch and bound in d dimensions" or "separable: …"
+    IntervalM lipschitz;         // max ‖∇f‖ on the domain (unsmoothed f)
+    IntervalM kernel_mean_norm;  // E‖u‖
+    std::vector<StageResult> stages;
+    Verdict overall = Verdict::inconclusive;
+    double seconds = 0;
+    long precision_bits = 0;
+};
+
+FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& options = {});
+
+// Exit status of `gradcert check`: 0 all hold, 1 some condition fails, 3 none fail but some
+// inconclusive.
+int exit_status(Verdict overall);
+
+}  // namespace gradcert::verify

@@ -1,0 +1,298 @@
+#include "verify/global_minimizer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <queue>
+#include <random>
+
+#include "numerics/linalg/krawczyk.hpp"
+
+namespace gradcert::verify {
+
+namespace {
+
+bool in_domain(const Eigen::VectorXd& p, const Box& domain) {
+    for (Eigen::Index i = 0; i < p.size(); ++i)
+        if (!std::isfinite(p[i]) || !contains(domain[i], Mpfr(p[i]))) return false;
+    return true;
+}
+
+Eigen::VectorXd project(Eigen::VectorXd p, const Box& domain) {
+    for (Eigen::Index i = 0; i < p.size(); ++i) {
+        // Inner-rounded bounds keep the projected point inside the domain.
+        double lo = std::nextafter(domain[i].lower_double(), HUGE_VAL);
+        double hi = std::nextafter(domain[i].upper_double(), -HUGE_VAL);
+        if (!contains(domain[i], Mpfr(lo))) lo = domain[i].upper_double();
+        if (!contains(domain[i], Mpfr(hi))) hi = domain[i].lower_double();
+        p[i] = std::clamp(p[i], std::min(lo, hi), std::max(lo, hi));
+    }
+    return p;
+}
+
+// Projected descent with backtracking (any decrease) on the estimate; the Newton direction is
+// used when the Hessian estimate is positive definite, the negative gradient otherwise.
+Eigen::VectorXd local_descent(const Objective& f, Eigen::VectorXd x, const Box& domain) {
+    double fx = f.value_estimate(x);
+    for (int it = 0; it < 200; ++it) {
+        Eigen::VectorXd g = f.gradient_estimate(x);
+        if (!g.allFinite() || g.norm() < 1e-14) break;
+        Eigen::VectorXd dir = -g;
+        Eigen::LLT<Eigen::MatrixXd> llt(f.hessian_estimate(x));
+        if (llt.info() == Eigen::Success) {
+            Eigen::VectorXd newton = -llt.solve(g);
+            if (newton.allFinite() && newton.dot(g) < 0) dir = newton;
+        }
+        double t = 1.0;
+        bool moved = false;
+        for (int k = 0; k < 40; ++k, t *= 0.5) {
+            Eigen::VectorXd y = project(x + t * dir, domain);
+            double fy = f.value_estimate(y);
+            if (std::isfinite(fy) && fy < fx) {
+                moved = (y - x).norm() > 1e-15 * (1 + x.norm());
+                x = y;
+                fx = fy;
+                break;
+            }
+        }
+        if (!moved) break;
+    }
+    return x;
+}
+
+std::vector<Eigen::VectorXd> start_points(const Box& domain, int per_dim) {
+    const int d = static_cast<int>(domain.size());
+    Eigen::VectorXd lo(d), hi(d);
+    for (int i = 0; i < d; ++i) lo[i] = domain[i].lower_double(), hi[i] = domain[i].upper_double();
+    std::vector<Eigen::VectorXd> starts;
+    double grid = std::pow(per_dim, d);
+    if (grid <= 4096) {
+        std::vector<int> idx(d, 0);
+        for (int n = 0; n < static_cast<int>(grid); ++n) {
+            Eigen::VectorXd p(d);
+            for (int i = 0; i < d; ++i) p[i] = lo[i] + (hi[i] - lo[i]) * (idx[i] + 0.5) / per_dim;
+            starts.push_back(p);
+            for (int i = 0; i < d && ++idx[i] == per_dim; ++i) idx[i] = 0;
+        }
+    } else {
+        std::mt19937_64 rng(12345);  // fixed: the proposal is reproducible
+        std::uniform_real_distribution<double> u(0.0, 1.0);
+        for (int n = 0; n < 256; ++n) {
+            Eigen::VectorXd p(d);
+            for (int i = 0; i < d; ++i) p[i] = lo[i] + (hi[i] - lo[i]) * u(rng);
+            starts.push_back(p);
+        }
+    }
+    return starts;
+}
+
+struct Leaf {
+    Box box;
+    IntervalM value;
+    bool unique_stationary = false;
+};
+
+struct Pending {
+    Box box;
+    double lower;
+    bool operator<(const Pending& o) const { return lower > o.lower; }  // min-heap on lower
+};
+
+bool touches_lower_face(const Box& x, const Box& domain, int i) {
+    return !(x[i].lower() > domain[i].lower());
+}
+bool touches_upper_face(const Box& x, const Box& domain, int i) {
+    return !(x[i].upper() < domain[i].upper());
+}
+bool interior(const Box& x, const Box& domain) {
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+        if (touches_lower_face(x, domain, static_cast<int>(i)) ||
+            touches_upper_face(x, domain, static_cast<int>(i)))
+            return false;
+    return true;
+}
+
+enum class Monotonicity { keep, discard, reduced };
+
+// First-order test per coordinate: where ∂_i f has a certain sign on X, a minimizer in X must sit
+// on the domain face it decreases towards; X is reduced to that face or discarded.
+Monotonicity apply_monotonicity(Box& x, const Jet<IntervalM>& j, const Box& domain) {
+    Monotonicity result = Monotonicity::keep;
+    for (Eigen::Index i = 0; i < x.size(); ++i) {
+        const IntervalM& g = j.grad[i];
+        const int c = static_cast<int>(i);
+        if (certainly_positive(g)) {
+            if (!touches_lower_face(x, domain, c)) return Monotonicity::discard;
+            if (!x[i].is_point())
+                x[i] = IntervalM(x[i].lower(), x[i].lower()), result = Monotonicity::reduced;
+        } else if (certainly_negative(g)) {
+            if (!touches_upper_face(x, domain, c)) return Monotonicity::discard;
+            if (!x[i].is_point())
+                x[i] = IntervalM(x[i].upper(), x[i].upper()), result = Monotonicity::reduced;
+        }
+    }
+    return result;
+}
+
+// Second-order test: along a coordinate in which X is interior, a minimizer has ∂_ii f ≥ 0.
+bool certainly_not_minimum(const Box& x, const Jet<IntervalM>& j, const Box& domain) {
+    for (Eigen::Index i = 0; i < x.size(); ++i) {
+        const int c = static_cast<int>(i);
+        if (!touches_lower_face(x, domain, c) && !touches_upper_face(x, domain, c) &&
+            certainly_negative(j.hess(i, i)))
+            return true;
+    }
+    return false;
+}
+
+KrawczykResult<Mpfr> krawczyk_on_gradient(const Objective& f, const Box& x) {
+    auto F = [&](const Box& b) { return VectorI<Mpfr>(f.enclose(b).grad); };
+    auto J = [&](const Box& b) { return MatrixI<Mpfr>(f.enclose(b).hess); };
+    return krawczyk<Mpfr>(x, F, J);
+}
+
+// Iterates the Krawczyk operator on a box proved to hold one stationary point.
+Box refine_stationary_box(const Objective& f, Box x, int iterations) {
+    for (int k = 0; k < iterations; ++k) {
+        KrawczykResult<Mpfr> r = krawczyk_on_gradient(f, x);
+        if (r.verdict != KrawczykVerdict::unique_zero) break;
+        double before = max_width(x);
+        x = r.refined;
+        if (max_width(x) > 0.5 * before) break;
+    }
+    return x;
+}
+
+// Groups leaves whose closed boxes touch (connected components).
+std::vector<std::vector<int>> touching_components(const std::vector<Leaf>& leaves) {
+    const int n = static_cast<int>(leaves.size());
+    std::vector<int> parent(n);
+    std::iota(parent.begin(), parent.end(), 0);
+    auto find = [&](int a) {
+        while (parent[a] != a) a = parent[a] = parent[parent[a]];
+        return a;
+    };
+    for (int a = 0; a < n; ++a)
+        for (int b = a + 1; b < n; ++b)
+            if (boxes_touch(leaves[a].box, leaves[b].box)) parent[find(a)] = find(b);
+    std::vector<std::vector<int>> groups;
+    std::vector<int> slot(n, -1);
+    for (int a = 0; a < n; ++a) {
+        int r = find(a);
+        if (slot[r] < 0) slot[r] = static_cast<int>(groups.size()), groups.emplace_back();
+        groups[slot[r]].push_back(a);
+    }
+    return groups;
+}
+
+MinimizerCluster make_cluster(const Objective& f, const std::vector<Leaf>& leaves,
+                              const std::vector<int>& members, const Box& domain,
+                              const MinimizerOptions& options) {
+    MinimizerCluster c;
+    c.box = leaves[members[0]].box;
+    for (int m : members) c.box = hull(c.box, leaves[m].box);
+    c.interior = interior(c.box, domain);
+    if (members.size() == 1 && leaves[members[0]].unique_stationary) {
+        c.unique_stationary = true;
+    } else if (c.interior) {
+        // A minimizer inside an interior cluster is stationary: prove there is only one.
+        Box wide = inflate(c.box, IntervalM(std::max(1e-12, 0.05 * max_width(c.box))));
+        if (interior(wide, domain)) {
+            KrawczykResult<Mpfr> r = krawczyk_on_gradient(f, wide);
+            if (r.verdict == KrawczykVerdict::unique_zero) {
+                c.unique_stationary = true;
+                c.box = r.refined;
+            }
+        }
+    }
+    if (c.unique_stationary) c.box = refine_stationary_box(f, c.box, options.krawczyk_iterations);
+    c.value = f.value(c.box);
+    return c;
+}
+
+}  // namespace
+
+Eigen::VectorXd estimate_global_minimizer(const Objective& f, const Box& domain, int per_dim) {
+    Eigen::VectorXd best = project(box_mid(domain), domain);
+    double best_value = f.value_estimate(best);
+    for (const Eigen::VectorXd& s : start_points(domain, per_dim)) {
+        Eigen::VectorXd x = local_descent(f, project(s, domain), domain);
+        double v = f.value_estimate(x);
+        if (v < best_value) best = x, best_value = v;
+    }
+    return best;
+}
+
+MinimizerResult enclose_global_minimizers(const Objective& f, const Box& domain,
+                                          const MinimizerOptions& options) {
+    MinimizerResult result;
+    result.best_point = estimate_global_minimizer(f, domain, options.starts_per_dim);
+    double ub = std::numeric_limits<double>::infinity();
+    auto try_upper_bound = [&](const Eigen::VectorXd& p) {
+        if (!in_domain(p, domain)) return;
+        double v = f.value(point_box(p)).upper_double();
+        if (v < ub) ub = v, result.best_point = p;
+    };
+    try_upper_bound(result.best_point);
+
+    std::priority_queue<Pending> queue;
+    queue.push({domain, -std::numeric_limits<double>::infinity()});
+    std::vector<Leaf> leaves;
+    const double krawczyk_width = 0.05 * max_width(domain);
+    while (!queue.empty()) {
+        Pending item = queue.top();
+        queue.pop();
+        if (item.lower > ub) continue;
+        if (result.boxes_processed >= options.max_boxes) {
+            leaves.push_back({item.box, f.value(item.box), false});
+            continue;
+        }
+        ++result.boxes_processed;
+        Box x = item.box;
+        Jet<IntervalM> j = f.enclose(x);
+        if (j.value.lower_double() > ub) continue;
+        Monotonicity mono = apply_monotonicity(x, j, domain);
+        if (mono == Monotonicity::discard) continue;
+        if (mono == Monotonicity::reduced) {
+            queue.push({x, j.value.lower_double()});
+            continue;
+        }
+        if (certainly_not_minimum(x, j, domain)) continue;
+        if (interior(x, domain) && max_width(x) < krawczyk_width) {
+            KrawczykResult<Mpfr> r = krawczyk_on_gradient(f, x);
+            if (r.verdict == KrawczykVerdict::no_zero) continue;
+            if (r.verdict == KrawczykVerdict::unique_zero) {
+                leaves.push_back({r.refined, f.value(r.refined), true});
+                try_upper_bound(box_mid(r.refined));
+                continue;
+            }
+        }
+        if (max_width(x) < options.box_tolerance) {
+            leaves.push_back({x, j.value, false});
+            continue;
+        }
+        try_upper_bound(box_mid(x));
+        auto [left, right] = bisect(x, widest_coordinate(x));
+        queue.push({left, j.value.lower_double()});
+        queue.push({right, j.value.lower_double()});
+    }
+    result.complete = result.boxes_processed < options.max_boxes;
+    if (!result.complete)
+        result.note = "box budget exhausted: unresolved boxes are kept as candidate clusters";
+
+    std::vector<Leaf> kept;
+    for (Leaf& l : leaves)
+        if (!(l.value.lower_double() > ub)) kept.push_back(std::move(l));
+    double lowest = ub;
+    for (const std::vector<int>& group : touching_components(kept)) {
+        MinimizerCluster c = make_cluster(f, kept, group, domain, options);
+        if (c.value.lower_double() > ub) continue;
+        lowest = std::min(lowest, c.value.lower_double());
+        result.clusters.push_back(std::move(c));
+    }
+    result.min_value = IntervalM(Mpfr(lowest), Mpfr(ub));
+    return result;
+}
+
+}  // namespace gradcert::verify
