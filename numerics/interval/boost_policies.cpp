@@ -3,6 +3,7 @@
 namespace gradcert::detail {
 
 double mpfr_directed_double(MpfrUnary f, double x, mpfr_rnd_t rnd) {
+    const SseDefault sse_guard;
     mpfr_ptr in = scratch(0, 53), out = scratch(1, 53);
     mpfr_set_d(in, x, MPFR_RNDN);  // exact
     f(out, in, rnd);

@@ -140,6 +140,7 @@ struct BoostRounding<Mpfr> {
 
   private:
     static Mpfr convert(double v, mpfr_rnd_t rnd) {
+        const SseDefault sse_guard;
         Mpfr r = fresh();
         mpfr_set_d(raw(r), v, rnd);
         return r;

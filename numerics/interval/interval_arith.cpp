@@ -88,6 +88,7 @@ void check_endpoints(const T& lo, const T& hi) {
 
 // An MPFR copy of a double with at least 53 bits (exact).
 Mpfr exact_mpfr(double v) {
+    const detail::SseDefault sse_guard;
     Mpfr r = mpfr_with_precision(std::max(53L, working_precision()));
     mpfr_set_d(raw(r), v, MPFR_RNDN);
     return r;
@@ -308,6 +309,7 @@ Interval<T>::~Interval() requires(!std::same_as<T, double>) {
 
 template <class T>
 Interval<T> Interval<T>::from_integer(long long s, bool is_signed, unsigned long long u) {
+    const detail::SseDefault sse_guard;
     Mpfr m = mpfr_with_precision(std::max(64L, working_precision()));
     if (is_signed)
         mpfr_set_sj(raw(m), s, MPFR_RNDN);
@@ -381,18 +383,22 @@ T Interval<T>::mig() const {
 
 template <class T>
 double Interval<T>::lower_double() const {
-    if constexpr (std::is_same_v<T, double>)
+    if constexpr (std::is_same_v<T, double>) {
         return lo_;
-    else
+    } else {
+        const detail::SseDefault sse_guard;
         return mpfr_get_d(raw(lo_), MPFR_RNDD);
+    }
 }
 
 template <class T>
 double Interval<T>::upper_double() const {
-    if constexpr (std::is_same_v<T, double>)
+    if constexpr (std::is_same_v<T, double>) {
         return hi_;
-    else
+    } else {
+        const detail::SseDefault sse_guard;
         return mpfr_get_d(raw(hi_), MPFR_RNDU);
+    }
 }
 
 template <class T>

@@ -76,6 +76,7 @@ long target_bits() {
 // f increasing on the whole interval: [f(lo) rounded down, f(hi) rounded up].
 template <class T, class F>
 Interval<T> increasing(const Interval<T>& x, F f) {
+    [[maybe_unused]] const detail::ConversionGuard<T> sse_guard;
     const long bits = target_bits<T>();
     mpfr_ptr down = scratch(kLoDown, bits), up = scratch(kHiUp, bits);
     mpfr_srcptr lo = view(x.lower(), kInLo);
@@ -199,6 +200,7 @@ Interval<T> minus_one_to_one() {
 
 template <class T, class F>
 Interval<T> sin_cos(const Interval<T>& x, unsigned phase, F f) {
+    [[maybe_unused]] const detail::ConversionGuard<T> sse_guard;
     if (!x.is_finite()) return minus_one_to_one<T>();
     const Extrema ext = possible_extrema(x, phase);
     if (ext.has_max && ext.has_min) return minus_one_to_one<T>();
@@ -220,6 +222,7 @@ Interval<T> sin_cos(const Interval<T>& x, unsigned phase, F f) {
 // x^n for an integer n (MPFR: mpfr_pow_si, exact special cases such as 0^-2 = +inf).
 template <class T>
 Interval<T> integer_power(const Interval<T>& x, long n) {
+    [[maybe_unused]] const detail::ConversionGuard<T> sse_guard;
     if (n == 0) return Interval<T>(1);
     const bool zero_inside = possibly_zero(x);
     const bool even = n % 2 == 0;
@@ -246,6 +249,7 @@ Interval<T> integer_power(const Interval<T>& x, long n) {
 
 template <class T>
 Interval<T> Interval<T>::pi() {
+    [[maybe_unused]] const detail::ConversionGuard<T> sse_guard;
     const long bits = target_bits<T>();
     mpfr_ptr lo = scratch(kLoDown, bits), hi = scratch(kHiUp, bits);
     mpfr_const_pi(lo, MPFR_RNDD);
@@ -255,6 +259,7 @@ Interval<T> Interval<T>::pi() {
 
 template <class T>
 Interval<T> Interval<T>::e() {
+    [[maybe_unused]] const detail::ConversionGuard<T> sse_guard;
     const long bits = target_bits<T>();
     mpfr_ptr one = scratch(kInLo, 2);
     mpfr_set_ui(one, 1, MPFR_RNDN);
@@ -265,6 +270,7 @@ Interval<T> Interval<T>::e() {
 
 template <class T>
 Interval<T> Interval<T>::ln2() {
+    [[maybe_unused]] const detail::ConversionGuard<T> sse_guard;
     const long bits = target_bits<T>();
     mpfr_ptr lo = scratch(kLoDown, bits), hi = scratch(kHiUp, bits);
     mpfr_const_log2(lo, MPFR_RNDD);
@@ -301,6 +307,7 @@ Interval<T> pow(const Interval<T>& x, int n) {
 
 template <class T>
 Interval<T> pow(const Interval<T>& x, const Interval<T>& y) {
+    [[maybe_unused]] const detail::ConversionGuard<T> sse_guard;
     if (!certainly_positive(x)) detail::throw_domain("pow(x, y) requires x > 0");
     const long bits = target_bits<T>();
     mpfr_ptr down = scratch(kLoDown, bits), up = scratch(kLoUp, bits);

@@ -61,6 +61,7 @@ std::string format_bound(mpfr_srcptr v, int digits, bool up) {
 
 template <class T>
 Interval<T> Interval<T>::from_string(std::string_view decimal) {
+    const detail::SseDefault sse_guard;
     const std::string_view text = trim(decimal);
     std::string_view lo_text = text, hi_text = text;
     if (!text.empty() && text.front() == '[') {
@@ -86,6 +87,7 @@ Interval<T> Interval<T>::from_string(std::string_view decimal) {
 
 template <class T>
 std::string to_string(const Interval<T>& x, int digits) {
+    const detail::SseDefault sse_guard;
     if (digits < 1) digits = 1;
     std::string lo, hi;
     if constexpr (std::is_same_v<T, double>) {

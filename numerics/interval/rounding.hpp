@@ -14,6 +14,7 @@
 // Mpfr: each operation is one MPFR call with MPFR_RNDD or MPFR_RNDU into a result whose
 // precision the caller chose (the working precision).
 #include <cstdint>
+#include <type_traits>
 
 #include "numerics/interval/precision.hpp"
 
@@ -78,6 +79,28 @@ class HardwareUpward {
     std::uint32_t downward_word() const { return clean() | kMxcsrDownward; }
     std::uint32_t saved_;
 };
+
+// RAII: round-to-nearest without flush-to-zero / denormals-are-zero for its lifetime. MPFR's
+// double conversions (mpfr_set_d, mpfr_get_d) use SSE arithmetic and return wrong values for
+// subnormals under FTZ/DAZ (measured: mpfr_get_d(3e-320, MPFR_RNDU) = 0), so every conversion
+// between double endpoints and MPFR runs inside one.
+class SseDefault {
+  public:
+    SseDefault() : saved_(read_mxcsr()) {
+        write_mxcsr(saved_ & ~(kMxcsrRoundingMask | kMxcsrFlushToZero | kMxcsrDenormalsAreZero));
+    }
+    ~SseDefault() { write_mxcsr(saved_); }
+    SseDefault(const SseDefault&) = delete;
+    SseDefault& operator=(const SseDefault&) = delete;
+
+  private:
+    std::uint32_t saved_;
+};
+
+// SseDefault for double endpoints, nothing for Mpfr endpoints.
+struct NoGuard {};
+template <class T>
+using ConversionGuard = std::conditional_t<std::is_same_v<T, double>, SseDefault, NoGuard>;
 
 // In-place directed endpoint operations with one interface for both endpoint types. `Guard` must
 // be alive while they are used; results are written to `r`, which may alias an operand.

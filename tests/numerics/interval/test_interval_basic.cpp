@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <thread>
 
 #include "numerics/interval/interval.hpp"
 #include "numerics/interval/rounding.hpp"
@@ -208,4 +209,53 @@ TEST_CASE("mixed scalar operations and conversions", "[interval]") {
     CHECK(precision_bits(acc) == 128);
     acc -= acc;
     CHECK(contains(acc, 0.0));
+}
+
+TEST_CASE("flush-to-zero / denormals-are-zero of the caller do not break enclosures",
+          "[interval]") {
+    const std::uint32_t saved = detail::read_mxcsr();
+    detail::write_mxcsr(saved | detail::kMxcsrFlushToZero | detail::kMxcsrDenormalsAreZero);
+    const IntervalD tiny = IntervalD::from_string("3e-320");
+    const IntervalD product = IntervalD(1e-160) * IntervalD(1e-160);
+    const IntervalD e = exp(IntervalD(-740.0));
+    const IntervalD m = to_double(IntervalM::from_string("1e-310"));
+    detail::write_mxcsr(saved);
+    CHECK(tiny.lower() > 0);  // 3e-320 is subnormal, not 0
+    CHECK(tiny.lower() < tiny.upper());
+    CHECK(product.upper() > 0);
+    CHECK(e.upper() > 0);
+    CHECK(e.lower() > 0);  // exp(-740) ~ 4.2e-322, a subnormal
+    CHECK(m.lower() > 0);
+    CHECK(detail::read_mxcsr() == saved);
+}
+
+TEST_CASE("working precision is per thread; results are the same in threads", "[interval]") {
+    auto work = [](long bits, long* seen, std::string* text) {
+        PrecisionScope scope(bits);
+        IntervalM acc(0);
+        for (int i = 1; i <= 200; ++i) acc += IntervalM(1) / IntervalM(i);
+        *seen = precision_bits(acc);
+        *text = to_string(exp(acc), 30);
+    };
+    long seen_a = 0, seen_b = 0;
+    std::string text_a, text_b, text_main;
+    std::thread a(work, 96L, &seen_a, &text_a), b(work, 300L, &seen_b, &text_b);
+    a.join();
+    b.join();
+    CHECK(seen_a == 96);
+    CHECK(seen_b == 300);
+    CHECK(working_precision() == kDefaultPrecisionBits);
+    long seen_main = 0;
+    work(96, &seen_main, &text_main);
+    CHECK(text_main == text_a);
+    CHECK_THROWS_AS(PrecisionScope(1), std::invalid_argument);
+    {
+        PrecisionScope outer(200);
+        {
+            PrecisionScope inner(64);
+            CHECK(working_precision() == 64);
+        }
+        CHECK(working_precision() == 200);
+    }
+    CHECK(working_precision() == kDefaultPrecisionBits);
 }
