@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "numerics/sgd/conv_direct.hpp"
 #include "numerics/sgd/gemm.hpp"
 #include "numerics/sgd/threads.hpp"
 
@@ -104,13 +105,17 @@ int conv2d_chunk_images(const Conv2dShape& sh) {
 }
 
 long conv2d_workspace_size(const Conv2dShape& sh) {
-    if (sh.is_pointwise()) return 0;
+    if (sh.is_pointwise() || (sh.direct && conv2d_direct_applies(sh))) return 0;
     return sh.patch() * sh.p() * sh.q() * conv2d_chunk_images(sh);
 }
 
 template <class T>
 void conv2d_forward(const Conv2dShape& sh, const T* x, const T* weight, const T* bias, T* y,
                     T* workspace) {
+    if (sh.direct && conv2d_direct_applies(sh)) {
+        conv2d_direct_forward(sh, x, weight, bias, y);
+        return;
+    }
     const long pq = long(sh.p()) * sh.q(), hw = long(sh.h) * sh.w;
     const long total = pq * sh.n;
     const int chunk = conv2d_chunk_images(sh);
@@ -144,7 +149,9 @@ void conv2d_backward(const Conv2dShape& sh, const T* x, const T* weight, const T
     const long pq = long(sh.p()) * sh.q(), hw = long(sh.h) * sh.w;
     const long total = pq * sh.n;
     const int chunk = conv2d_chunk_images(sh);
-    for (int first = 0; first < sh.n; first += chunk) {
+    const bool direct = sh.direct && conv2d_direct_applies(sh);
+    if (direct) conv2d_direct_backward(sh, x, weight, dy, dweight, dx, accumulate_dx);
+    for (int first = 0; first < sh.n && !direct; first += chunk) {
         const int count = std::min(chunk, sh.n - first);
         const T* dy_chunk = dy + first * pq;
         if (sh.is_pointwise()) {

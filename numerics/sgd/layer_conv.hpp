@@ -1,5 +1,6 @@
 #pragma once
-// 2-D convolution (cross-correlation, as in PyTorch) on channel planes, by im2col + GEMM.
+// 2-D convolution (cross-correlation, as in PyTorch) on channel planes: by the direct kernels of
+// conv_direct.hpp for 3×3 stride-1 padding-1 layers, by im2col + GEMM otherwise.
 //
 // Shapes (planes layout, see tensor.hpp):
 //   x      [c, n, h, w]
@@ -16,6 +17,7 @@ struct Conv2dShape {
     int k = 0, r = 0, s = 0;         // output channels, kernel height and width
     int stride = 1, pad = 0;
     int chunk_images = 0;  // images per im2col chunk; 0 chooses by the workspace budget
+    bool direct = true;    // use conv_direct.hpp's kernels where they apply (3×3, stride 1, pad 1)
     int p() const { return (h + 2 * pad - r) / stride + 1; }
     int q() const { return (w + 2 * pad - s) / stride + 1; }
     long patch() const { return long(c) * r * s; }

@@ -70,8 +70,9 @@ TEST_CASE("conv2d: forward equals a direct convolution, backward equals finite d
         ConvCase{3, 4, 4, 4, 5, 1, 1, 0, false, 0}, ConvCase{2, 3, 5, 5, 2, 1, 2, 0, false, 0},
         ConvCase{3, 2, 6, 5, 3, 2, 1, 0, true, 2}, ConvCase{4, 2, 5, 5, 3, 3, 1, 1, true, 1},
         ConvCase{3, 3, 4, 4, 2, 1, 1, 0, false, 2});
-    Conv2dShape sh{cs.n, cs.c, cs.h, cs.w, cs.k, cs.r, cs.r, cs.stride, cs.pad, cs.chunk};
-    CAPTURE(cs.n, cs.c, cs.h, cs.w, cs.k, cs.r, cs.stride, cs.pad, cs.chunk);
+    const bool direct = GENERATE(true, false);  // direct 3×3 kernels where they apply, or GEMM
+    Conv2dShape sh{cs.n, cs.c, cs.h, cs.w, cs.k, cs.r, cs.r, cs.stride, cs.pad, cs.chunk, direct};
+    CAPTURE(cs.n, cs.c, cs.h, cs.w, cs.k, cs.r, cs.stride, cs.pad, cs.chunk, direct);
     const std::size_t x_size = std::size_t(sh.c) * sh.n * sh.h * sh.w;
     const std::size_t y_size = std::size_t(sh.k) * sh.n * sh.p() * sh.q();
     std::vector<double> x = random_vector(x_size, 1);
@@ -115,6 +116,40 @@ TEST_CASE("conv2d: forward equals a direct convolution, backward equals finite d
     CHECK(relative_error(yf, y) < 1e-6);
     CHECK(relative_error(dxf, dx) < 1e-6);
     CHECK(relative_error(dwf, dw) < 1e-6);
+}
+
+TEST_CASE("conv2d: the direct 3×3 kernels agree with im2col + GEMM on training-sized layers",
+          "[sgd][core][layers]") {
+    // Shapes of cnn-small and ResNet layers (channel blocks of 8, vector tails, image groups).
+    const Conv2dShape shapes[] = {
+        {16, 3, 32, 32, 32, 3, 3, 1, 1},  {16, 16, 32, 32, 16, 3, 3, 1, 1},
+        {20, 32, 16, 16, 64, 3, 3, 1, 1}, {33, 64, 8, 8, 64, 3, 3, 1, 1},
+        {9, 24, 4, 4, 12, 3, 3, 1, 1},    {8, 5, 28, 28, 7, 3, 3, 1, 1}};
+    for (Conv2dShape sh : shapes) {
+        CAPTURE(sh.n, sh.c, sh.h, sh.k);
+        const std::size_t x_size = std::size_t(sh.c) * sh.n * sh.h * sh.w;
+        const std::size_t y_size = std::size_t(sh.k) * sh.n * sh.p() * sh.q();
+        const std::vector<float> x = to_float(random_vector(x_size, 5));
+        const std::vector<float> w = to_float(random_vector(std::size_t(sh.k) * sh.patch(), 6));
+        const std::vector<float> b = to_float(random_vector(sh.k, 7));
+        const std::vector<float> dy = to_float(random_vector(y_size, 8));
+        std::vector<float> y[2], dx[2], dw[2], db[2];
+        for (int direct = 0; direct < 2; ++direct) {
+            sh.direct = direct == 1;
+            std::vector<float> workspace(std::max<long>(conv2d_workspace_size(sh), 1));
+            y[direct].resize(y_size);
+            dx[direct].assign(x_size, 0.5f);
+            dw[direct].resize(w.size());
+            db[direct].resize(b.size());
+            conv2d_forward(sh, x.data(), w.data(), b.data(), y[direct].data(), workspace.data());
+            conv2d_backward(sh, x.data(), w.data(), dy.data(), dw[direct].data(), db[direct].data(),
+                            dx[direct].data(), true, workspace.data());
+        }
+        CHECK(relative_error(y[1], y[0]) < 1e-6);
+        CHECK(relative_error(dx[1], dx[0]) < 1e-6);
+        CHECK(relative_error(dw[1], dw[0]) < 1e-6);
+        CHECK(db[1] == db[0]);
+    }
 }
 
 TEST_CASE("batch norm: statistics, running averages, evaluation mode and gradients",
