@@ -65,7 +65,13 @@ void RunLog::resume(const fs::path& dir, const LogOffsets& offsets) {
 }
 
 void RunLog::step(const nlohmann::json& line) {
-    if (steps_) write_or_throw(steps_, line.dump() + "\n", dir_ / "steps.jsonl");
+    if (!steps_) return;
+    write_or_throw(steps_, line.dump() + "\n", dir_ / "steps.jsonl");
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_flush_ >= std::chrono::seconds(2)) {
+        std::fflush(steps_);
+        last_flush_ = now;
+    }
 }
 
 void RunLog::epoch(const std::string& csv_row) {

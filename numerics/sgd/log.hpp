@@ -7,6 +7,7 @@
 //  manifest.json written atomically (see trainer.hpp).
 // The checkpoint records the byte length of both logs; resuming truncates them back to those
 // lengths, so lines written after the checkpoint by the interrupted run disappear.
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -33,6 +34,8 @@ class RunLog {
     // than the checkpoint says (it was not written by this run).
     void resume(const std::filesystem::path& dir, const LogOffsets& offsets);
 
+    // Appends one line; the stream is flushed (not fsync'ed) at most every 2 s so that the file
+    // can be followed while the run goes on.
     void step(const nlohmann::json& line);
     void epoch(const std::string& csv_row);
     // Flushes and fsyncs both files and returns their lengths.
@@ -44,6 +47,7 @@ class RunLog {
     std::filesystem::path dir_;
     std::FILE* steps_ = nullptr;
     std::FILE* epochs_ = nullptr;
+    std::chrono::steady_clock::time_point last_flush_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace gradcert::sgd

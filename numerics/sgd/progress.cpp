@@ -24,8 +24,19 @@ void Progress::begin_epoch(int epoch, int epochs, int steps, double lr, int batc
 }
 
 void Progress::step(int done, double loss, double images_per_second) {
-    if (!bar_) return;
     const auto now = std::chrono::steady_clock::now();
+    if (lines_) {
+        // Plain output: one line every 30 s, so that logs of long epochs show progress.
+        if (last_draw_ == std::chrono::steady_clock::time_point{}) last_draw_ = now;
+        if (now - last_draw_ >= std::chrono::seconds(30) && done != steps_) {
+            last_draw_ = now;
+            std::fprintf(out_, "  epoch %d step %d/%d loss %.4f %.0f img/s\n", epoch_, done, steps_,
+                         loss, images_per_second);
+            std::fflush(out_);
+        }
+        return;
+    }
+    if (!bar_) return;
     if (done != steps_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
     last_draw_ = now;
     constexpr int width = 30;

@@ -1,6 +1,7 @@
 #pragma once
 // Training progress on stderr: a one-line bar redrawn in place when stderr is a terminal, plain
-// lines (one per epoch, plus one every `line_every` steps) otherwise, or nothing.
+// lines otherwise (one at the start and end of each epoch, one every 30 s in between), or
+// nothing.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
