@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "driver/command.hpp"
+#include "numerics/interval/interval.hpp"
 #include "numerics/interval/selftest.hpp"
 #include "numerics/util/error.hpp"
 
@@ -18,6 +19,18 @@ struct SelftestOptions {
     long nearest_cases = 300;
 };
 
+// The effective MPFR precisions (pitfall: Boost counts decimal digits, gradcert sets bits).
+void print_precisions() {
+    for (long bits : {128L, 256L, 512L}) {
+        PrecisionScope scope(bits);
+        const IntervalM third = IntervalM(1) / IntervalM(3);
+        std::printf("working precision %ld bits: mpfr_get_prec of 1/3's endpoints = %ld, %ld\n",
+                    bits, precision_bits(third.lower()), precision_bits(third.upper()));
+    }
+    std::printf("Boost.Multiprecision default: %u decimal digits = %ld bits (not used here)\n\n",
+                Mpfr::default_precision(), precision_bits(Mpfr()));
+}
+
 int run_selftest(const SelftestOptions& o) {
     if (o.cases < 1)
         throw InputError("selftest --cases " + std::to_string(o.cases) + ": must be >= 1");
@@ -30,6 +43,7 @@ int run_selftest(const SelftestOptions& o) {
         "256 bits (double endpoints) or 512 bits (mpfr128) must lie inside the result.\n"
         "The round-to-nearest variant (Boost.Interval, libm / MPFR nearest) must fail.\n\n",
         static_cast<unsigned long long>(o.seed));
+    print_precisions();
     std::printf("%-10s %-9s %8s %9s %14s %17s\n", "operation", "endpoints", "cases", "failures",
                 "nearest-cases", "nearest-failures");
     long failures = 0, nearest_failures = 0, cases = 0;

@@ -9,9 +9,15 @@
 //    result is rounded outward to double. Nothing goes through libm or Boost.Math.
 //  - Mpfr endpoints: every endpoint is one MPFR call with directed rounding; results have
 //    working_precision() bits (thread-local, see precision.hpp), inputs may have any precision.
-// The extra width is at most one ulp per endpoint for the basic operations and for monotone
-// functions on point inputs (two ulp at double for transcendentals: the MPFR result at 53 bits
-// is rounded outward once more when it falls in the subnormal range only).
+// Tightness: for + - * / sqr sqrt exp log tanh atan and integer powers each endpoint is the
+// exact bound rounded outward once at the result precision (53 bits for double, working
+// precision for Mpfr), i.e. the tightest representable enclosure; x^y is optimal at the corners
+// of the box; sin/cos are optimal too except that +-1 is included whenever an extremum k*pi/2
+// cannot be excluded from the interval (decided with an MPFR enclosure of pi at more bits than the
+// argument's exponent, so cos(100) or sin(1e300) stay one ulp wide).
+// Double endpoints assume the caller does not keep the SSE denormals-are-zero flag on (endpoint
+// comparisons would then treat subnormals as 0); the arithmetic and the MPFR conversions clear
+// FTZ/DAZ for their own duration and restore the caller's MXCSR.
 // Comparisons exist only as certainly_* / possibly_*; there is no operator< or operator==.
 #include <Eigen/Core>
 #include <concepts>
@@ -286,6 +292,11 @@ struct imag_retval<gradcert::Interval<T>> {
 template <class T>
 struct imag_impl<gradcert::Interval<T>> {
     static gradcert::ZeroImaginaryPart run(const gradcert::Interval<T>&) { return {}; }
+};
+// |x|^2 as sqr(x) (>= 0 and tight when x contains 0), used by squaredNorm() and norm().
+template <class T>
+struct abs2_impl<gradcert::Interval<T>> {
+    static gradcert::Interval<T> run(const gradcert::Interval<T>& x) { return gradcert::sqr(x); }
 };
 }  // namespace internal
 

@@ -92,6 +92,17 @@ void check_products(int seed) {
 
 }  // namespace
 
+TEST_CASE("Eigen squaredNorm uses sqr: non-negative and tight around 0", "[interval]") {
+    VectorI<double> v(3);
+    v << IntervalD(-1, 2), IntervalD(-3, 1), IntervalD(0.5);
+    const IntervalD n2 = v.squaredNorm();
+    CHECK(n2.lower() == 0.25);
+    CHECK(n2.upper() == 4 + 9 + 0.25);
+    const IntervalD n = v.norm();
+    CHECK(n.lower() == 0.5);
+    CHECK(contains(n, 3.5));
+}
+
 TEST_CASE("Eigen products of double intervals contain sampled point products", "[interval]") {
     check_products<double>(11);
 }
