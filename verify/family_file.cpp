@@ -137,12 +137,16 @@ class FamilyReader {
         if (const toml::node* d = root.get("description"))
             spec.description = string_at(*d, "description");
         spec.dim = required_integer(root, "dim", "dim", 1, kMaxDim);
+        read_check(root, spec);
+        // Every enclosure of the family (parameters, constants of f, domain, deltas, sigma) is
+        // computed at the precision the check will run at.
+        const PrecisionScope precision(spec.precision_bits);
         read_params(root, spec);
         read_f(root, spec);
         read_domain(root, spec);
         read_smoothing(root, spec);
         read_schedule(root, spec);
-        read_check(root, spec);
+        if (spec.sigma) spec.sigma = expr::enclose(*expr::parse_signed_decimal(spec.sigma_text));
         return spec;
     }
 

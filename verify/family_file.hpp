@@ -19,8 +19,9 @@
 //   precision_bits = 128                       # optional, working precision of the check
 //   max_boxes = 20000                          # optional, branch-and-bound budget
 //
-// Every number is read from its decimal text exactly (0.1 is 1/10) and enclosed at the working
-// precision; nothing goes through a binary64 value. f must decompose (expr::decompose): the
+// Every number is read from its decimal text exactly (0.1 is 1/10) and enclosed with
+// [check] precision_bits bits (as are the folded constants of f and the deltas); nothing goes
+// through a binary64 value. f must decompose (expr::decompose): the
 // checks need f̂_δ and its Hessian.
 #include <filesystem>
 #include <map>

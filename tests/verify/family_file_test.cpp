@@ -236,6 +236,13 @@ TEST_CASE("check section errors", "[family]") {
     const FamilySpec no_sigma = parse_family(without, "fam.toml", {});
     CHECK(no_sigma.definition == Definition::sigma_m_nice);
     CHECK(!no_sigma.sigma);
+    const FamilySpec hi =
+        parse_family(with_line("centering", "precision_bits = 256"), "fam.toml", {});
+    CHECK(hi.precision_bits == 256);
+    CHECK(precision_bits(hi.deltas[0]) == 256);
+    CHECK(precision_bits(*hi.sigma) == 256);
+    CHECK(precision_bits(hi.decomposition.ridges.at(0).w[0]) == 256);  // 2π
+    CHECK(hi.decomposition.ridges.at(0).w[0].width() < Mpfr(1e-70));
     const FamilySpec c = parse_family(with_line("centering", "max_boxes = 7"), "fam.toml", {});
     CHECK(c.centering == Centering::both);  // the default
     CHECK(c.max_boxes == 7);

@@ -238,3 +238,23 @@ TEST_CASE("errors in a multi-line f give the line and column inside f", "[expr]"
     CHECK(is_identifier("a_1"));
     CHECK(!is_identifier("1a"));
 }
+
+TEST_CASE("evaluation on double and IntervalD jets", "[expr]") {
+    // f = x1^2 x2 + sin(x2) at (3, 0): value 0, gradient (0, 9 + 1), Hessian [[0, 6], [6, 0]].
+    const Expr f = parse("x1^2*x2 + sin(x2)", context(2));
+    Eigen::VectorXd xd(2);
+    xd << 3.0, 0.0;
+    const std::vector<Jet<double>> jd = make_variables(xd);
+    const Jet<double> vd = evaluate<Jet<double>>(f, jd);
+    CHECK(vd.value == 0);
+    CHECK(vd.grad[1] == 10);
+    CHECK(vd.hess(0, 1) == 6);
+    CHECK(vd.hess(1, 1) == 0);
+    Eigen::Matrix<IntervalD, Eigen::Dynamic, 1> xi(2);
+    xi << IntervalD(3.0), IntervalD(0.0);
+    const std::vector<Jet<IntervalD>> ji = make_variables(xi);
+    const Jet<IntervalD> vi = evaluate<Jet<IntervalD>>(f, ji);
+    CHECK(contains(vi.grad[1], 10.0));
+    CHECK(contains(vi.hess(1, 0), 6.0));
+    CHECK(contains(vi.hess(1, 1), 0.0));
+}
