@@ -14,6 +14,8 @@
 // is correct however the operands were built) and computes only the entries inside the union of
 // the supports; the others are exact zeros. Functions that are sums of terms in few variables
 // (Rosenbrock, separable or banded objectives) cost far less than n² per operation.
+// Storage: operations on temporaries (rvalue jets) update them in place, so an expression
+// allocates a new n×n Hessian only where it starts from named jets.
 #include <Eigen/Core>
 #include <stdexcept>
 #include <string>
@@ -119,39 +121,46 @@ void mirror_on_support(M& m, const std::vector<int>& idx) {
         for (size_t a = 0; a < b; ++a) m(idx[b], idx[a]) = m(idx[a], idx[b]);
 }
 
-// A jet of dimension n with the given value and zero gradient and Hessian.
+// u ← φ(u) in place, from the derivative triple d = (φ(u), φ'(u), φ''(u)) over the value of u.
 template <class S>
-Jet<S> zero_jet(S value, int n) {
-    Jet<S> r;
-    r.value = std::move(value);
-    r.grad = zero_vector<S>(n);
-    r.hess = zero_matrix<S>(n);
-    return r;
-}
-
-// φ(u) from the derivative triple d = (φ(u), φ'(u), φ''(u)) over the value enclosure of u.
-template <class S>
-Jet<S> chain(const Jet<S>& u, UnaryDerivatives<S> d) {
+void apply_chain(Jet<S>& u, UnaryDerivatives<S> d) {
     const std::vector<int> idx = support(u);
-    Jet<S> r = zero_jet(std::move(d.value), u.dim());
     std::vector<S> scaled(idx.size());  // φ''(u)·g_u
-    for (size_t a = 0; a < idx.size(); ++a) {
-        r.grad[idx[a]] = d.first * u.grad[idx[a]];
-        scaled[a] = d.second * u.grad[idx[a]];
-    }
+    for (size_t a = 0; a < idx.size(); ++a) scaled[a] = d.second * u.grad[idx[a]];
     for (size_t b = 0; b < idx.size(); ++b) {
         const int j = idx[b];
         for (size_t a = 0; a < b; ++a) {
             const int i = idx[a];
-            r.hess(i, j) = d.first * u.hess(i, j) + scaled[a] * u.grad[j];
+            u.hess(i, j) = d.first * u.hess(i, j) + scaled[a] * u.grad[j];
         }
-        r.hess(j, j) = d.first * u.hess(j, j) + d.second * scalar_ops::square(u.grad[j]);
+        u.hess(j, j) = d.first * u.hess(j, j) + d.second * scalar_ops::square(u.grad[j]);
     }
-    mirror_on_support(r.hess, idx);
-    return r;
+    for (size_t a = 0; a < idx.size(); ++a) u.grad[idx[a]] = d.first * u.grad[idx[a]];
+    mirror_on_support(u.hess, idx);
+    u.value = std::move(d.value);
 }
 
-// u ← u ± v on the union of the supports.
+// u ← u·v in place (u and v distinct objects): H = u·H_v + v·H_u + g_u g_vᵀ + g_v g_uᵀ.
+template <class S>
+void multiply_in_place(Jet<S>& u, const Jet<S>& v) {
+    require_same_dimension(u, v);
+    const std::vector<int> idx = merge_supports(support(u), support(v));
+    for (size_t b = 0; b < idx.size(); ++b) {
+        const int j = idx[b];
+        for (size_t a = 0; a < b; ++a) {
+            const int i = idx[a];
+            u.hess(i, j) = u.value * v.hess(i, j) + v.value * u.hess(i, j) +
+                           (u.grad[i] * v.grad[j] + v.grad[i] * u.grad[j]);
+        }
+        u.hess(j, j) =
+            u.value * v.hess(j, j) + v.value * u.hess(j, j) + 2 * (u.grad[j] * v.grad[j]);
+    }
+    for (const int j : idx) u.grad[j] = u.value * v.grad[j] + v.value * u.grad[j];
+    mirror_on_support(u.hess, idx);
+    u.value *= v.value;
+}
+
+// u ← u ± v on the support of v.
 template <class S, bool Subtract>
 void accumulate(Jet<S>& u, const Jet<S>& v) {
     require_same_dimension(u, v);
@@ -176,7 +185,7 @@ void accumulate(Jet<S>& u, const Jet<S>& v) {
     mirror_on_support(u.hess, idx);
 }
 
-// u ← c·u (or u/c) on the support of u.
+// u ← c·u (or u/c) on the support of u (entries outside stay exact zeros).
 template <class S, bool Divide>
 void scale(Jet<S>& u, const S& c) {
     const std::vector<int> idx = support(u);
@@ -233,7 +242,7 @@ std::vector<Jet<S>> make_variables(const Eigen::Matrix<S, Eigen::Dynamic, 1>& x)
     return v;
 }
 
-// ---- additive operations ---------------------------------------------------------------
+// ---- additive operations (the rvalue overloads reuse the temporary's storage) --------------
 
 template <class S>
 Jet<S> operator-(Jet<S> u) {
@@ -243,26 +252,67 @@ Jet<S> operator-(Jet<S> u) {
 
 template <class S>
 Jet<S>& operator+=(Jet<S>& u, const Jet<S>& v) {
+    if (&u == &v) {
+        jet_detail::scale<S, false>(u, S(2));
+        return u;
+    }
     jet_detail::accumulate<S, false>(u, v);
     return u;
 }
 
 template <class S>
 Jet<S>& operator-=(Jet<S>& u, const Jet<S>& v) {
+    if (&u == &v) {
+        jet_detail::scale<S, false>(u, S(0));
+        return u;
+    }
     jet_detail::accumulate<S, true>(u, v);
     return u;
 }
 
 template <class S>
-Jet<S> operator+(Jet<S> u, const Jet<S>& v) {
+Jet<S> operator+(const Jet<S>& u, const Jet<S>& v) {
+    Jet<S> r = u;
+    r += v;
+    return r;
+}
+template <class S>
+Jet<S> operator+(Jet<S>&& u, const Jet<S>& v) {
     u += v;
-    return u;
+    return std::move(u);
+}
+template <class S>
+Jet<S> operator+(const Jet<S>& u, Jet<S>&& v) {
+    v += u;
+    return std::move(v);
+}
+template <class S>
+Jet<S> operator+(Jet<S>&& u, Jet<S>&& v) {
+    u += v;
+    return std::move(u);
 }
 
 template <class S>
-Jet<S> operator-(Jet<S> u, const Jet<S>& v) {
+Jet<S> operator-(const Jet<S>& u, const Jet<S>& v) {
+    Jet<S> r = u;
+    r -= v;
+    return r;
+}
+template <class S>
+Jet<S> operator-(Jet<S>&& u, const Jet<S>& v) {
     u -= v;
-    return u;
+    return std::move(u);
+}
+template <class S>
+Jet<S> operator-(const Jet<S>& u, Jet<S>&& v) {
+    jet_detail::scale<S, false>(v, S(-1));
+    v += u;
+    return std::move(v);
+}
+template <class S>
+Jet<S> operator-(Jet<S>&& u, Jet<S>&& v) {
+    u -= v;
+    return std::move(u);
 }
 
 template <class S>
@@ -296,10 +346,10 @@ Jet<S> operator-(Jet<S> u, const std::type_identity_t<S>& c) {
 }
 
 template <class S>
-Jet<S> operator-(const std::type_identity_t<S>& c, const Jet<S>& u) {
-    Jet<S> r = -u;
-    r.value += c;
-    return r;
+Jet<S> operator-(const std::type_identity_t<S>& c, Jet<S> u) {
+    jet_detail::scale<S, false>(u, S(-1));
+    u.value += c;
+    return u;
 }
 
 // ---- multiplicative operations -----------------------------------------------------------
@@ -324,46 +374,65 @@ Jet<S> operator*(const std::type_identity_t<S>& c, Jet<S> u) {
 
 // Product rule: H = u·H_v + v·H_u + g_u g_vᵀ + g_v g_uᵀ.
 template <class S>
-Jet<S> operator*(const Jet<S>& u, const Jet<S>& v) {
-    jet_detail::require_same_dimension(u, v);
-    const std::vector<int> idx =
-        jet_detail::merge_supports(jet_detail::support(u), jet_detail::support(v));
-    Jet<S> r = jet_detail::zero_jet<S>(u.value * v.value, u.dim());
-    for (size_t b = 0; b < idx.size(); ++b) {
-        const int j = idx[b];
-        r.grad[j] = u.value * v.grad[j] + v.value * u.grad[j];
-        for (size_t a = 0; a < b; ++a) {
-            const int i = idx[a];
-            r.hess(i, j) = u.value * v.hess(i, j) + v.value * u.hess(i, j) +
-                           (u.grad[i] * v.grad[j] + v.grad[i] * u.grad[j]);
-        }
-        r.hess(j, j) =
-            u.value * v.hess(j, j) + v.value * u.hess(j, j) + 2 * (u.grad[j] * v.grad[j]);
-    }
-    jet_detail::mirror_on_support(r.hess, idx);
-    return r;
-}
-
-template <class S>
 Jet<S>& operator*=(Jet<S>& u, const Jet<S>& v) {
-    u = u * v;
+    if (&u == &v) {
+        const Jet<S> copy = v;
+        jet_detail::multiply_in_place(u, copy);
+    } else {
+        jet_detail::multiply_in_place(u, v);
+    }
     return u;
 }
-
 template <class S>
-Jet<S> reciprocal(const Jet<S>& u) {
-    return jet_detail::chain(u, scalar_ops::reciprocal_d(u.value));
+Jet<S> operator*(const Jet<S>& u, const Jet<S>& v) {
+    Jet<S> r = u;
+    r *= v;
+    return r;
+}
+template <class S>
+Jet<S> operator*(Jet<S>&& u, const Jet<S>& v) {
+    u *= v;
+    return std::move(u);
+}
+template <class S>
+Jet<S> operator*(const Jet<S>& u, Jet<S>&& v) {
+    v *= u;
+    return std::move(v);
+}
+template <class S>
+Jet<S> operator*(Jet<S>&& u, Jet<S>&& v) {
+    u *= v;
+    return std::move(u);
 }
 
 template <class S>
-Jet<S> operator/(const Jet<S>& u, const Jet<S>& v) {
-    return u * reciprocal(v);
+Jet<S> reciprocal(Jet<S> u) {
+    jet_detail::apply_chain(u, scalar_ops::reciprocal_d(u.value));
+    return u;
 }
 
 template <class S>
 Jet<S>& operator/=(Jet<S>& u, const Jet<S>& v) {
-    u = u / v;
+    u *= reciprocal(v);
     return u;
+}
+template <class S>
+Jet<S> operator/(const Jet<S>& u, const Jet<S>& v) {
+    return reciprocal(v) * u;
+}
+template <class S>
+Jet<S> operator/(Jet<S>&& u, const Jet<S>& v) {
+    u *= reciprocal(v);
+    return std::move(u);
+}
+template <class S>
+Jet<S> operator/(const Jet<S>& u, Jet<S>&& v) {
+    return reciprocal(std::move(v)) * u;
+}
+template <class S>
+Jet<S> operator/(Jet<S>&& u, Jet<S>&& v) {
+    u *= reciprocal(std::move(v));
+    return std::move(u);
 }
 
 template <class S>
@@ -379,81 +448,62 @@ Jet<S> operator/(Jet<S> u, const std::type_identity_t<S>& c) {
 }
 
 template <class S>
-Jet<S> operator/(const std::type_identity_t<S>& c, const Jet<S>& u) {
-    return c * reciprocal(u);
+Jet<S> operator/(const std::type_identity_t<S>& c, Jet<S> u) {
+    u = reciprocal(std::move(u));
+    u *= c;
+    return u;
 }
 
 // ---- elementary functions (chain rule with exact-range derivative enclosures) -------------
 
+#define GRADCERT_JET_UNARY(name, triple)                         \
+    template <class S>                                           \
+    Jet<S> name(Jet<S> u) {                                      \
+        jet_detail::apply_chain(u, scalar_ops::triple(u.value)); \
+        return u;                                                \
+    }
+GRADCERT_JET_UNARY(exp, exp_d)
+GRADCERT_JET_UNARY(log, log_d)
+GRADCERT_JET_UNARY(sqrt, sqrt_d)
+GRADCERT_JET_UNARY(sin, sin_d)
+GRADCERT_JET_UNARY(cos, cos_d)
+GRADCERT_JET_UNARY(tanh, tanh_d)
+GRADCERT_JET_UNARY(atan, atan_d)
+// softplus(u) = log(1 + e^u), evaluated stably.
+GRADCERT_JET_UNARY(softplus, softplus_d)
+#undef GRADCERT_JET_UNARY
+
 template <class S>
-Jet<S> sqr(const Jet<S>& u) {
-    return jet_detail::chain(u, scalar_ops::pow_int_d(u.value, 2));
+Jet<S> sqr(Jet<S> u) {
+    jet_detail::apply_chain(u, scalar_ops::pow_int_d(u.value, 2));
+    return u;
 }
 
 template <class S>
-Jet<S> pow(const Jet<S>& u, int n) {
-    if (n < 0) return reciprocal(pow(u, -n));
-    return jet_detail::chain(u, scalar_ops::pow_int_d(u.value, n));
+Jet<S> pow(Jet<S> u, int n) {
+    if (n < 0) return reciprocal(pow(std::move(u), -n));
+    jet_detail::apply_chain(u, scalar_ops::pow_int_d(u.value, n));
+    return u;
 }
 
 // u^p for a real exponent p; for intervals the value of u must be certainly positive.
 template <class S>
-Jet<S> pow(const Jet<S>& u, const std::type_identity_t<S>& p) {
-    return jet_detail::chain(u, scalar_ops::pow_real_d(u.value, p));
-}
-
-template <class S>
-Jet<S> exp(const Jet<S>& u) {
-    return jet_detail::chain(u, scalar_ops::exp_d(u.value));
-}
-
-template <class S>
-Jet<S> log(const Jet<S>& u) {
-    return jet_detail::chain(u, scalar_ops::log_d(u.value));
-}
-
-template <class S>
-Jet<S> sqrt(const Jet<S>& u) {
-    return jet_detail::chain(u, scalar_ops::sqrt_d(u.value));
-}
-
-template <class S>
-Jet<S> sin(const Jet<S>& u) {
-    return jet_detail::chain(u, scalar_ops::sin_d(u.value));
-}
-
-template <class S>
-Jet<S> cos(const Jet<S>& u) {
-    return jet_detail::chain(u, scalar_ops::cos_d(u.value));
-}
-
-template <class S>
-Jet<S> tanh(const Jet<S>& u) {
-    return jet_detail::chain(u, scalar_ops::tanh_d(u.value));
-}
-
-template <class S>
-Jet<S> atan(const Jet<S>& u) {
-    return jet_detail::chain(u, scalar_ops::atan_d(u.value));
-}
-
-// softplus(u) = log(1 + e^u), evaluated stably.
-template <class S>
-Jet<S> softplus(const Jet<S>& u) {
-    return jet_detail::chain(u, scalar_ops::softplus_d(u.value));
+Jet<S> pow(Jet<S> u, const std::type_identity_t<S>& p) {
+    jet_detail::apply_chain(u, scalar_ops::pow_real_d(u.value, p));
+    return u;
 }
 
 // |u| where the sign of u is certain on the whole enclosure; throws std::domain_error where
 // |·| may be non-differentiable (u possibly zero).
 template <class S>
-Jet<S> abs(const Jet<S>& u) {
+Jet<S> abs(Jet<S> u) {
     if constexpr (is_interval_v<S>) {
         if (certainly_positive(u.value)) return u;
-        if (certainly_negative(u.value)) return -u;
+        if (certainly_negative(u.value)) return -std::move(u);
         throw std::domain_error("Jet abs: argument possibly zero, |u| not twice differentiable");
     } else {
         if (u.value > 0) return u;
-        if (u.value < 0) return -u;
+        if (u.value < 0) return -std::move(u);
         throw std::domain_error("Jet abs: argument zero, |u| not twice differentiable");
     }
 }
