@@ -36,12 +36,9 @@ inline T lane_sum(const Vec<T>& v) {
     return s;
 }
 
-// Per-thread scratch, grown on demand and kept for the life of the thread (OpenMP keeps its
-// workers), so steady-state steps allocate nothing.
 template <class T>
 T* scratch(int slot, std::size_t count) {
-    thread_local GrowBuffer<T> buffers[4];
-    return buffers[slot].reserve(count);
+    return thread_scratch<T>(slot, count);
 }
 
 constexpr int max_vectors = 3;   // vectors per forward tile
@@ -288,7 +285,7 @@ void conv2d_direct_forward(const Conv2dShape& sh, const T* x, const T* weight, c
     T* packed = scratch<T>(3, std::size_t(sh.k) * sh.c * 9);
     pack_weights(weight, sh.k, sh.c, false, packed);
     const long work = long(sh.n) * sh.k * sh.c * hw;
-#pragma omp parallel for schedule(static) if (parallel_worth(work / 16))
+#pragma omp parallel for schedule(dynamic, 1) if (parallel_worth(work / 16))
     for (int b = 0; b < sh.n; ++b) {
         T* in = scratch<T>(0, std::size_t(sh.c) * g.plane);
         T* out = scratch<T>(1, std::size_t(sh.k) * out_plane_size(g));
@@ -314,7 +311,7 @@ void conv2d_direct_backward(const Conv2dShape& sh, const T* x, const T* weight, 
     T* flipped = scratch<T>(3, std::size_t(weights));
     if (dx != nullptr) pack_weights(weight, sh.k, sh.c, true, flipped);
     const long work = long(sh.n) * sh.k * sh.c * hw;
-#pragma omp parallel for schedule(static) if (parallel_worth(work / 16))
+#pragma omp parallel for schedule(dynamic, 1) if (parallel_worth(work / 16))
     for (int group = 0; group < groups; ++group) {
         const int first = group * per_group;
         const int images = std::min(per_group, sh.n - first);

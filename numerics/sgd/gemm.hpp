@@ -18,4 +18,12 @@ template <class T>
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, const T* a, long lda, const T* b,
           long ldb, T beta, T* c, long ldc);
 
+// The same product on the engine's threads: C is cut into fixed 128 × 128 tiles computed
+// independently; when C has a single tile and k is long, k is cut into fixed slices whose
+// products are summed in slice order in double. The cut depends on the shape only, so the result
+// is identical for every thread count.
+template <class T>
+void gemm_parallel(bool trans_a, bool trans_b, int m, int n, int k, const T* a, long lda,
+                   const T* b, long ldb, T beta, T* c, long ldc);
+
 }  // namespace gradcert::sgd

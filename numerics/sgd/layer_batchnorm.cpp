@@ -11,11 +11,20 @@ namespace gradcert::sgd {
 
 namespace {
 
-// y = (x − center)·scale + shift on one plane (centred first: no cancellation when |mean| ≫ std).
+// y = (x − center)·scale + shift on one plane (centred first: no cancellation when |mean| ≫ std),
+// then max(0, y) when relu.
 template <class T>
-void affine_plane(long m, const T* x, T center, T scale, T shift, T* y) {
+void affine_plane(long m, const T* x, T center, T scale, T shift, T* y, bool relu) {
+    if (relu) {
 #pragma omp simd
-    for (long i = 0; i < m; ++i) y[i] = (x[i] - center) * scale + shift;
+        for (long i = 0; i < m; ++i) {
+            const T v = (x[i] - center) * scale + shift;
+            y[i] = v > T(0) ? v : T(0);
+        }
+    } else {
+#pragma omp simd
+        for (long i = 0; i < m; ++i) y[i] = (x[i] - center) * scale + shift;
+    }
 }
 
 }  // namespace
@@ -28,7 +37,7 @@ void batchnorm_forward_train(int c, long m, const T* x, const T* weight, const T
         throw_input_error("batch norm", "training needs more than one value per channel, got " +
                                             std::to_string(m));
     }
-#pragma omp parallel for schedule(static) if (parallel_worth(long(c) * m))
+#pragma omp parallel for schedule(dynamic, 1) if (parallel_worth(long(c) * m))
     for (int ch = 0; ch < c; ++ch) {
         const T* xc = x + ch * m;
         double sum = 0.0, sum_squares = 0.0;
@@ -50,7 +59,7 @@ void batchnorm_forward_train(int c, long m, const T* x, const T* weight, const T
                 T((1.0 - mom) * double(running_var[ch]) + mom * var * double(m) / double(m - 1));
         }
         const double scale = inv * double(weight[ch]);
-        affine_plane(m, xc, T(mu), T(scale), bias[ch], y + ch * m);
+        affine_plane(m, xc, T(mu), T(scale), bias[ch], y + ch * m, config.relu);
     }
 }
 
@@ -58,45 +67,65 @@ template <class T>
 void batchnorm_forward_eval(int c, long m, const T* x, const T* weight, const T* bias,
                             const T* running_mean, const T* running_var, T* y,
                             const BatchNormConfig& config) {
-#pragma omp parallel for schedule(static) if (parallel_worth(long(c) * m))
+#pragma omp parallel for schedule(dynamic, 1) if (parallel_worth(long(c) * m))
     for (int ch = 0; ch < c; ++ch) {
         const double inv = 1.0 / std::sqrt(double(running_var[ch]) + config.eps);
         const double scale = inv * double(weight[ch]);
-        affine_plane(m, x + ch * m, running_mean[ch], T(scale), bias[ch], y + ch * m);
+        affine_plane(m, x + ch * m, running_mean[ch], T(scale), bias[ch], y + ch * m, config.relu);
     }
 }
 
+namespace {
+
+// One channel of batchnorm_backward; with Relu, dy counts only where y > 0.
+template <class T, bool Relu>
+void channel_backward(long m, const T* xc, const T* dyc, const T* yc, T weight, T mean, T invstd,
+                      T* dweight, T* dbias, T* dxc, bool accumulate_dx) {
+    auto grad = [&](long i) { return Relu ? (yc[i] > T(0) ? dyc[i] : T(0)) : dyc[i]; };
+    const double mu = double(mean);
+    double sum_dy = 0.0, sum_dy_centered = 0.0;
+#pragma omp simd reduction(+ : sum_dy, sum_dy_centered)
+    for (long i = 0; i < m; ++i) {
+        const double g = double(grad(i));
+        sum_dy += g;
+        sum_dy_centered += g * (double(xc[i]) - mu);
+    }
+    const double inv = double(invstd);
+    const double dw = sum_dy_centered * inv;  // Σ dy·x̂
+    *dweight = T(dw);
+    *dbias = T(sum_dy);
+    if (dxc == nullptr) return;
+    // dx = weight·invstd·(dy − Σdy/m − x̂·Σ(dy·x̂)/m) = a·dy + b·(x − mean) + shift.
+    const double a = double(weight) * inv;
+    const double b = -a * inv * dw / double(m);
+    const double shift = -a * sum_dy / double(m);
+    const T ta = T(a), tb = T(b), tshift = T(shift);
+    if (accumulate_dx) {
+#pragma omp simd
+        for (long i = 0; i < m; ++i) dxc[i] += ta * grad(i) + tb * (xc[i] - mean) + tshift;
+    } else {
+#pragma omp simd
+        for (long i = 0; i < m; ++i) dxc[i] = ta * grad(i) + tb * (xc[i] - mean) + tshift;
+    }
+}
+
+}  // namespace
+
 template <class T>
 void batchnorm_backward(int c, long m, const T* x, const T* dy, const T* weight, const T* mean,
-                        const T* invstd, T* dweight, T* dbias, T* dx, bool accumulate_dx) {
-#pragma omp parallel for schedule(static) if (parallel_worth(long(c) * m))
+                        const T* invstd, T* dweight, T* dbias, T* dx, bool accumulate_dx,
+                        const T* relu_output) {
+#pragma omp parallel for schedule(dynamic, 1) if (parallel_worth(long(c) * m))
     for (int ch = 0; ch < c; ++ch) {
-        const T* xc = x + ch * m;
-        const T* dyc = dy + ch * m;
-        const double mu = double(mean[ch]);
-        double sum_dy = 0.0, sum_dy_centered = 0.0;
-#pragma omp simd reduction(+ : sum_dy, sum_dy_centered)
-        for (long i = 0; i < m; ++i) {
-            sum_dy += double(dyc[i]);
-            sum_dy_centered += double(dyc[i]) * (double(xc[i]) - mu);
-        }
-        const double inv = double(invstd[ch]);
-        const double dw = sum_dy_centered * inv;  // Σ dy·x̂
-        dweight[ch] = T(dw);
-        dbias[ch] = T(sum_dy);
-        if (dx == nullptr) continue;
-        // dx = weight·invstd·(dy − Σdy/m − x̂·Σ(dy·x̂)/m) = a·dy + b·(x − mean) + shift.
-        const double a = double(weight[ch]) * inv;
-        const double b = -a * inv * dw / double(m);
-        const double shift = -a * sum_dy / double(m);
-        const T ta = T(a), tb = T(b), tshift = T(shift), tmu = mean[ch];
-        T* dxc = dx + ch * m;
-        if (accumulate_dx) {
-#pragma omp simd
-            for (long i = 0; i < m; ++i) dxc[i] += ta * dyc[i] + tb * (xc[i] - tmu) + tshift;
+        const long offset = ch * m;
+        T* dxc = dx == nullptr ? nullptr : dx + offset;
+        if (relu_output != nullptr) {
+            channel_backward<T, true>(m, x + offset, dy + offset, relu_output + offset, weight[ch],
+                                      mean[ch], invstd[ch], dweight + ch, dbias + ch, dxc,
+                                      accumulate_dx);
         } else {
-#pragma omp simd
-            for (long i = 0; i < m; ++i) dxc[i] = ta * dyc[i] + tb * (xc[i] - tmu) + tshift;
+            channel_backward<T, false>(m, x + offset, dy + offset, nullptr, weight[ch], mean[ch],
+                                       invstd[ch], dweight + ch, dbias + ch, dxc, accumulate_dx);
         }
     }
 }
@@ -114,9 +143,10 @@ template void batchnorm_forward_eval<double>(int, long, const double*, const dou
                                              const double*, const double*, double*,
                                              const BatchNormConfig&);
 template void batchnorm_backward<float>(int, long, const float*, const float*, const float*,
-                                        const float*, const float*, float*, float*, float*, bool);
+                                        const float*, const float*, float*, float*, float*, bool,
+                                        const float*);
 template void batchnorm_backward<double>(int, long, const double*, const double*, const double*,
                                          const double*, const double*, double*, double*, double*,
-                                         bool);
+                                         bool, const double*);
 
 }  // namespace gradcert::sgd

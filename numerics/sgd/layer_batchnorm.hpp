@@ -16,6 +16,7 @@ namespace gradcert::sgd {
 struct BatchNormConfig {
     double momentum = 0.1;
     double eps = 1e-5;
+    bool relu = false;  // fused ReLU: y = max(0, batch norm of x) (one pass instead of two)
 };
 
 // Throws gradcert::InputError when m < 2 (the unbiased variance needs two values per channel).
@@ -30,9 +31,11 @@ void batchnorm_forward_eval(int c, long m, const T* x, const T* weight, const T*
                             const BatchNormConfig& config);
 
 // The training-mode gradient (batch statistics depend on x): writes dweight, dbias and dx
-// (added to dx when accumulate_dx; dx may be null).
+// (added to dx when accumulate_dx; dx may be null). With a fused ReLU, relu_output is the forward
+// output y and dy counts only where y > 0; otherwise pass null.
 template <class T>
 void batchnorm_backward(int c, long m, const T* x, const T* dy, const T* weight, const T* mean,
-                        const T* invstd, T* dweight, T* dbias, T* dx, bool accumulate_dx);
+                        const T* invstd, T* dweight, T* dbias, T* dx, bool accumulate_dx,
+                        const T* relu_output = nullptr);
 
 }  // namespace gradcert::sgd

@@ -24,20 +24,22 @@ struct Conv2dShape {
     bool is_pointwise() const { return r == 1 && s == 1 && stride == 1 && pad == 0; }
 };
 
-// Images per im2col chunk, and the workspace (elements of T) forward and backward need.
+// Images per im2col chunk: the im2col matrix [c·r·s, chunk·p·q] fits a fixed budget, and the
+// batch splits into at least 8 chunks when it has 8 images (load balance). Shape-only.
 int conv2d_chunk_images(const Conv2dShape& shape);
-long conv2d_workspace_size(const Conv2dShape& shape);
 
-// conv2d_forward: y = conv(x, weight) + bias.
+// conv2d_forward: y = conv(x, weight) + bias. Work is split over images (direct kernels) or image
+// chunks (im2col + single-threaded GEMM per chunk) on the engine's threads; the split depends on
+// the shape only, so results are identical for every thread count.
 template <class T>
-void conv2d_forward(const Conv2dShape& shape, const T* x, const T* weight, const T* bias, T* y,
-                    T* workspace);
+void conv2d_forward(const Conv2dShape& shape, const T* x, const T* weight, const T* bias, T* y);
 
 // conv2d_backward: given dy [k, n, p, q], writes dweight [k, c, r, s], dbias [k] (if non-null)
-// and dx [c, n, h, w] (if non-null; added to dx when accumulate_dx). Sums over the batch run in
-// T inside the GEMM, chunk by chunk in image order; bias sums in double.
+// and dx [c, n, h, w] (if non-null; added to dx when accumulate_dx). The weight gradient is
+// summed per chunk of images inside the GEMM (or in vector lanes), then over chunks in order, in
+// double; bias sums in double.
 template <class T>
 void conv2d_backward(const Conv2dShape& shape, const T* x, const T* weight, const T* dy, T* dweight,
-                     T* dbias, T* dx, bool accumulate_dx, T* workspace);
+                     T* dbias, T* dx, bool accumulate_dx);
 
 }  // namespace gradcert::sgd

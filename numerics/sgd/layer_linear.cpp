@@ -7,7 +7,7 @@ namespace gradcert::sgd {
 
 template <class T>
 void linear_forward(int n, int f, int o, const T* x, const T* weight, const T* bias, T* y) {
-    gemm<T>(false, true, n, o, f, x, f, weight, f, T(0), y, o);
+    gemm_parallel<T>(false, true, n, o, f, x, f, weight, f, T(0), y, o);
     if (bias == nullptr) return;
 #pragma omp parallel for schedule(static) if (parallel_worth(long(n) * o))
     for (int b = 0; b < n; ++b) {
@@ -20,7 +20,7 @@ void linear_forward(int n, int f, int o, const T* x, const T* weight, const T* b
 template <class T>
 void linear_backward(int n, int f, int o, const T* x, const T* weight, const T* dy, T* dweight,
                      T* dbias, T* dx, bool accumulate_dx) {
-    gemm<T>(true, false, o, f, n, dy, o, x, f, T(0), dweight, f);
+    gemm_parallel<T>(true, false, o, f, n, dy, o, x, f, T(0), dweight, f);
     if (dbias != nullptr) {
 #pragma omp parallel for schedule(static) if (parallel_worth(long(n) * o))
         for (int j = 0; j < o; ++j) {
@@ -29,7 +29,9 @@ void linear_backward(int n, int f, int o, const T* x, const T* weight, const T* 
             dbias[j] = T(sum);
         }
     }
-    if (dx != nullptr) gemm<T>(false, false, n, f, o, dy, o, weight, f, T(accumulate_dx), dx, f);
+    if (dx != nullptr) {
+        gemm_parallel<T>(false, false, n, f, o, dy, o, weight, f, T(accumulate_dx), dx, f);
+    }
 }
 
 template void linear_forward<float>(int, int, int, const float*, const float*, const float*,

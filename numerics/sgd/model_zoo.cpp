@@ -58,6 +58,20 @@ class Builder {
         return add_layer(layer, TensorShape{out_channels, p, q, true});
     }
 
+    // Batch norm with a fused ReLU (y = max(0, bn(x))).
+    int bn_relu(int in, const std::string& name) {
+        const int out = batchnorm(in, name);
+        arch_.layers.back().relu = true;
+        return out;
+    }
+
+    // y = max(0, a + b).
+    int add_relu(int a, int b) {
+        const int out = add(a, b);
+        arch_.layers.back().relu = true;
+        return out;
+    }
+
     int batchnorm(int in, const std::string& name) {
         const TensorShape& s = shape(in);
         require_planes(s, name);
@@ -169,15 +183,14 @@ Architecture build_cnn_small(const ModelSpec& spec) {
 }
 
 int basic_block(Builder& b, int x, const std::string& name, int channels, int stride) {
-    int out = b.relu(
-        b.batchnorm(b.conv(x, name + ".conv1", channels, 3, stride, 1, false), name + ".bn1"));
+    int out = b.bn_relu(b.conv(x, name + ".conv1", channels, 3, stride, 1, false), name + ".bn1");
     out = b.batchnorm(b.conv(out, name + ".conv2", channels, 3, 1, 1, false), name + ".bn2");
     int shortcut = x;
     if (stride != 1 || b.shape(x).c != channels) {
         shortcut = b.batchnorm(b.conv(x, name + ".downsample.0", channels, 1, stride, 0, false),
                                name + ".downsample.1");
     }
-    return b.relu(b.add(out, shortcut));
+    return b.add_relu(out, shortcut);
 }
 
 Architecture build_resnet(const ModelSpec& spec, int stem_channels,
@@ -185,7 +198,7 @@ Architecture build_resnet(const ModelSpec& spec, int stem_channels,
     Builder b(spec);
     const int k = spec.width_multiplier;
     int x = b.to_planes(b.input());
-    x = b.relu(b.batchnorm(b.conv(x, "conv1", stem_channels * k, 3, 1, 1, false), "bn1"));
+    x = b.bn_relu(b.conv(x, "conv1", stem_channels * k, 3, 1, 1, false), "bn1");
     for (std::size_t stage = 0; stage < blocks_per_stage.size(); ++stage) {
         const int channels = (stem_channels << stage) * k;
         for (int block = 0; block < blocks_per_stage[stage]; ++block) {

@@ -107,7 +107,6 @@ void Network<T>::initialize(std::uint64_t seed) {
 template <class T>
 void Network<T>::allocate(int n) {
     if (n <= capacity_) return;
-    long workspace = 0;
     for (std::size_t t = 0; t < arch_.tensors.size(); ++t) {
         const std::size_t count = std::size_t(n) * arch_.tensors[t].per_example();
         acts_[t].reserve(count);
@@ -115,17 +114,10 @@ void Network<T>::allocate(int n) {
     }
     for (std::size_t i = 0; i < arch_.layers.size(); ++i) {
         const LayerSpec& layer = arch_.layers[i];
-        const TensorShape& in = arch_.tensors[layer.input];
         if (layer.kind == LayerKind::maxpool) {
             argmax_[i].reserve(std::size_t(n) * arch_.tensors[layer.output].per_example());
         }
-        if (layer.kind == LayerKind::conv) {
-            const std::vector<int>& ws = arch_.params[layer.weight].shape;
-            Conv2dShape sh{n, in.c, in.h, in.w, ws[0], ws[2], ws[3], layer.stride, layer.pad};
-            workspace = std::max(workspace, conv2d_workspace_size(sh));
-        }
     }
-    workspace_.reserve(std::size_t(std::max(workspace, 1L)));
     capacity_ = n;
 }
 
@@ -165,20 +157,22 @@ void Network<T>::forward_layer(std::size_t index, bool train, bool update_buffer
         case LayerKind::conv: {
             const std::vector<int>& ws = arch_.params[layer.weight].shape;
             Conv2dShape sh{n, in.c, in.h, in.w, ws[0], ws[2], ws[3], layer.stride, layer.pad};
-            conv2d_forward(sh, x, param(layer.weight), param(layer.bias), y, workspace_.data());
+            conv2d_forward(sh, x, param(layer.weight), param(layer.bias), y);
             break;
         }
         case LayerKind::batchnorm: {
             T* mean = buffer(layer.running_mean);
             T* var = buffer(layer.running_var);
+            BatchNormConfig config = bn_config_;
+            config.relu = layer.relu;
             if (train) {
                 batchnorm_forward_train(in.c, n * hw, x, param(layer.weight), param(layer.bias), y,
                                         saved_mean_[index].data(), saved_invstd_[index].data(),
                                         update_buffers ? mean : nullptr,
-                                        update_buffers ? var : nullptr, bn_config_);
+                                        update_buffers ? var : nullptr, config);
             } else {
                 batchnorm_forward_eval(in.c, n * hw, x, param(layer.weight), param(layer.bias),
-                                       mean, var, y, bn_config_);
+                                       mean, var, y, config);
             }
             break;
         }
@@ -201,7 +195,11 @@ void Network<T>::forward_layer(std::size_t index, bool train, bool update_buffer
                            param(layer.bias), y);
             break;
         case LayerKind::add:
-            add_forward(n * in.per_example(), x, acts_[layer.input2].data(), y);
+            if (layer.relu) {
+                add_relu_forward(n * in.per_example(), x, acts_[layer.input2].data(), y);
+            } else {
+                add_forward(n * in.per_example(), x, acts_[layer.input2].data(), y);
+            }
             break;
     }
 }
@@ -234,13 +232,13 @@ void Network<T>::backward_layer(std::size_t index) {
             const std::vector<int>& ws = arch_.params[layer.weight].shape;
             Conv2dShape sh{n, in.c, in.h, in.w, ws[0], ws[2], ws[3], layer.stride, layer.pad};
             conv2d_backward(sh, x, param(layer.weight), dy, grad(layer.weight), grad(layer.bias),
-                            dx, acc, workspace_.data());
+                            dx, acc);
             break;
         }
         case LayerKind::batchnorm:
             batchnorm_backward(in.c, n * hw, x, dy, param(layer.weight), saved_mean_[index].data(),
                                saved_invstd_[index].data(), grad(layer.weight), grad(layer.bias),
-                               dx, acc);
+                               dx, acc, layer.relu ? acts_[layer.output].data() : nullptr);
             break;
         case LayerKind::relu:
             if (dx != nullptr)
@@ -267,10 +265,14 @@ void Network<T>::backward_layer(std::size_t index) {
             break;
         case LayerKind::add: {
             const long count = n * in.per_example();
-            if (dx != nullptr) accumulate_copy(count, dy, dx, acc);
-            if (needs_grad_[layer.input2]) {
-                accumulate_copy(count, dy, dacts_[layer.input2].data(), accumulate_[index][1]);
+            T* db = needs_grad_[layer.input2] ? dacts_[layer.input2].data() : nullptr;
+            if (layer.relu) {
+                add_relu_backward(count, acts_[layer.output].data(), dy, dx, acc, db,
+                                  accumulate_[index][1]);
+                break;
             }
+            if (dx != nullptr) accumulate_copy(count, dy, dx, acc);
+            if (db != nullptr) accumulate_copy(count, dy, db, accumulate_[index][1]);
             break;
         }
     }
@@ -282,7 +284,7 @@ std::vector<std::int32_t> Network<T>::kink_pattern() const {
     for (std::size_t i = 0; i < arch_.layers.size(); ++i) {
         const LayerSpec& layer = arch_.layers[i];
         const std::size_t count = std::size_t(n_) * arch_.tensors[layer.output].per_example();
-        if (layer.kind == LayerKind::relu) {
+        if (layer.kind == LayerKind::relu || layer.relu) {
             const T* y = acts_[layer.output].data();
             for (std::size_t j = 0; j < count; ++j) pattern.push_back(y[j] > T(0) ? 1 : 0);
         } else if (layer.kind == LayerKind::maxpool) {

@@ -31,6 +31,8 @@ enum class LayerKind {
     linear,          // weight [o, f], optional bias [o]
     add,             // y = input + input2
 };
+// A batchnorm or add layer may carry a fused ReLU (LayerSpec::relu): one pass over memory instead
+// of two, and one tensor less.
 
 struct TensorShape {
     int c = 0, h = 1, w = 1;
@@ -47,6 +49,7 @@ struct LayerSpec {
     int weight = -1, bias = -1;                // indices into Architecture::params
     int running_mean = -1, running_var = -1;   // indices into Architecture::buffers
     int kernel = 1, stride = 1, pad = 0;
+    bool relu = false;  // batchnorm and add only: a fused ReLU on the output
 };
 
 struct Architecture {
@@ -113,7 +116,6 @@ class Network {
     std::vector<std::vector<bool>> accumulate_;              // per layer, per input slot
     std::vector<std::vector<T>> saved_mean_, saved_invstd_;  // per layer (batch norm)
     std::vector<GrowBuffer<std::int32_t>> argmax_;           // per layer (max pool)
-    GrowBuffer<T> workspace_;
     std::vector<std::int32_t> labels_;
     BatchNormConfig bn_config_;
     int n_ = 0;

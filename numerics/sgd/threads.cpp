@@ -2,7 +2,6 @@
 
 #include <omp.h>
 
-#include <Eigen/Core>
 #include <string>
 
 #include "numerics/util/error.hpp"
@@ -12,7 +11,6 @@ namespace gradcert::sgd {
 void set_threads(int n) {
     if (n < 1) throw_input_error("threads", "thread count " + std::to_string(n) + " is below 1");
     omp_set_num_threads(n);
-    Eigen::setNbThreads(n);
 }
 
 int threads() {

@@ -1,12 +1,12 @@
 #pragma once
-// The engine's single thread pool: OpenMP. Eigen's parallel GEMM runs on the same OpenMP team
-// (Eigen runs serially inside an OpenMP parallel region), so there is never a second pool.
+// The engine's single thread pool: OpenMP. Eigen is only ever called single-threaded (gemm.hpp),
+// so there is never a second pool.
 //
-// Determinism: for a fixed thread count every result is bit-identical from run to run. No
-// reduction depends on scheduling: element-wise loops are static, batch-norm, bias and loss
-// sums are computed per channel/row by one thread in a fixed order, and Eigen's GEMM gives each
-// output element to one thread with a fixed k-blocking. Changing the thread count may change
-// the last bits of GEMM results (Eigen's blocking depends on it).
+// Determinism: every result is bit-identical from run to run and for every thread count. Work is
+// split into items fixed by the tensor shapes (images, image chunks, channels, GEMM tiles); each
+// item's arithmetic is the same whichever thread runs it, and every cross-item sum (weight
+// gradients over image chunks, GEMM k-slices) is taken afterwards in item order. Loops over
+// unequal items are scheduled dynamically, which only changes who computes what.
 
 namespace gradcert::sgd {
 

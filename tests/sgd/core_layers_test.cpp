@@ -79,19 +79,17 @@ TEST_CASE("conv2d: forward equals a direct convolution, backward equals finite d
     std::vector<double> w = random_vector(std::size_t(sh.k) * sh.patch(), 2);
     std::vector<double> b = random_vector(sh.k, 3);
     const std::vector<double> dy = random_vector(y_size, 4);
-    std::vector<double> workspace(std::max<long>(conv2d_workspace_size(sh), 1));
     const double* bias = cs.bias ? b.data() : nullptr;
 
     std::vector<double> y(y_size);
-    conv2d_forward(sh, x.data(), w.data(), bias, y.data(), workspace.data());
+    conv2d_forward(sh, x.data(), w.data(), bias, y.data());
     CHECK(relative_error(y, direct_conv(sh, x, w, bias)) < 1e-14);
 
     std::vector<double> dx(x_size), dw(w.size()), db(b.size());
     conv2d_backward(sh, x.data(), w.data(), dy.data(), dw.data(), cs.bias ? db.data() : nullptr,
-                    dx.data(), false, workspace.data());
+                    dx.data(), false);
     auto objective = [&] {
-        conv2d_forward(sh, x.data(), w.data(), cs.bias ? b.data() : nullptr, y.data(),
-                       workspace.data());
+        conv2d_forward(sh, x.data(), w.data(), cs.bias ? b.data() : nullptr, y.data());
         return weighted_sum(dy, y);
     };
     CHECK(relative_error(dx, finite_difference_gradient(objective, x)) < fd_tolerance);
@@ -101,18 +99,17 @@ TEST_CASE("conv2d: forward equals a direct convolution, backward equals finite d
     // accumulate_dx adds to what is there.
     std::vector<double> dx_acc(x_size, 1.0);
     conv2d_backward<double>(sh, x.data(), w.data(), dy.data(), dw.data(), nullptr, dx_acc.data(),
-                            true, workspace.data());
+                            true);
     for (std::size_t i = 0; i < x_size; ++i)
         REQUIRE(dx_acc[i] == Approx(dx[i] + 1.0).margin(1e-12));
 
     // Float instantiation against double: relative error within 1e-6.
     std::vector<float> xf = to_float(x), wf = to_float(w), bf = to_float(b), dyf = to_float(dy);
     std::vector<float> yf(y_size), dxf(x_size), dwf(w.size()), dbf(b.size());
-    std::vector<float> wsf(workspace.size());
-    conv2d_forward(sh, xf.data(), wf.data(), cs.bias ? bf.data() : nullptr, yf.data(), wsf.data());
+    conv2d_forward(sh, xf.data(), wf.data(), cs.bias ? bf.data() : nullptr, yf.data());
     conv2d_backward(sh, xf.data(), wf.data(), dyf.data(), dwf.data(),
-                    cs.bias ? dbf.data() : nullptr, dxf.data(), false, wsf.data());
-    conv2d_forward(sh, x.data(), w.data(), bias, y.data(), workspace.data());
+                    cs.bias ? dbf.data() : nullptr, dxf.data(), false);
+    conv2d_forward(sh, x.data(), w.data(), bias, y.data());
     CHECK(relative_error(yf, y) < 1e-6);
     CHECK(relative_error(dxf, dx) < 1e-6);
     CHECK(relative_error(dwf, dw) < 1e-6);
@@ -136,14 +133,13 @@ TEST_CASE("conv2d: the direct 3×3 kernels agree with im2col + GEMM on training-
         std::vector<float> y[2], dx[2], dw[2], db[2];
         for (int direct = 0; direct < 2; ++direct) {
             sh.direct = direct == 1;
-            std::vector<float> workspace(std::max<long>(conv2d_workspace_size(sh), 1));
             y[direct].resize(y_size);
             dx[direct].assign(x_size, 0.5f);
             dw[direct].resize(w.size());
             db[direct].resize(b.size());
-            conv2d_forward(sh, x.data(), w.data(), b.data(), y[direct].data(), workspace.data());
+            conv2d_forward(sh, x.data(), w.data(), b.data(), y[direct].data());
             conv2d_backward(sh, x.data(), w.data(), dy.data(), dw[direct].data(), db[direct].data(),
-                            dx[direct].data(), true, workspace.data());
+                            dx[direct].data(), true);
         }
         CHECK(relative_error(y[1], y[0]) < 1e-6);
         CHECK(relative_error(dx[1], dx[0]) < 1e-6);
@@ -212,6 +208,48 @@ TEST_CASE("batch norm: statistics, running averages, evaluation mode and gradien
         batchnorm_forward_train<double>(c, 1, x.data(), weight.data(), bias.data(), y.data(),
                                         mean.data(), invstd.data(), nullptr, nullptr, config),
         gradcert::InputError);
+}
+
+TEST_CASE("fused ReLU of batch norm and of the residual add equals the separate layers",
+          "[sgd][core][layers]") {
+    const int c = 4;
+    const long m = 30;
+    const std::vector<double> x = random_vector(c * m, 61, -2.0, 2.0);
+    const std::vector<double> weight = random_vector(c, 62, 0.5, 1.5), bias = random_vector(c, 63);
+    const std::vector<double> dy = random_vector(c * m, 64);
+    std::vector<double> y(c * m), y_fused(c * m), mean(c), invstd(c), relu_y(c * m);
+    BatchNormConfig config;
+    batchnorm_forward_train<double>(c, m, x.data(), weight.data(), bias.data(), y.data(),
+                                    mean.data(), invstd.data(), nullptr, nullptr, config);
+    config.relu = true;
+    batchnorm_forward_train<double>(c, m, x.data(), weight.data(), bias.data(), y_fused.data(),
+                                    mean.data(), invstd.data(), nullptr, nullptr, config);
+    relu_forward(c * m, y.data(), relu_y.data());
+    CHECK(y_fused == relu_y);
+    std::vector<double> masked(c * m), dx(c * m), dx_fused(c * m), dw(c), dw_fused(c), db(c),
+        db_fused(c);
+    relu_backward(c * m, relu_y.data(), dy.data(), masked.data(), false);
+    batchnorm_backward(c, m, x.data(), masked.data(), weight.data(), mean.data(), invstd.data(),
+                       dw.data(), db.data(), dx.data(), false);
+    batchnorm_backward(c, m, x.data(), dy.data(), weight.data(), mean.data(), invstd.data(),
+                       dw_fused.data(), db_fused.data(), dx_fused.data(), false, y_fused.data());
+    CHECK(dx_fused == dx);
+    CHECK(dw_fused == dw);
+    CHECK(db_fused == db);
+
+    std::vector<double> sum(c * m), sum_relu(c * m), fused(c * m);
+    add_forward(c * m, x.data(), dy.data(), sum.data());
+    relu_forward(c * m, sum.data(), sum_relu.data());
+    add_relu_forward(c * m, x.data(), dy.data(), fused.data());
+    CHECK(fused == sum_relu);
+    const std::vector<double> g = random_vector(c * m, 65);
+    std::vector<double> g_masked(c * m), da(c * m, 1.0), dbb(c * m, 2.0);
+    relu_backward(c * m, fused.data(), g.data(), g_masked.data(), false);
+    add_relu_backward(c * m, fused.data(), g.data(), da.data(), true, dbb.data(), false);
+    for (long i = 0; i < c * m; ++i) {
+        REQUIRE(da[i] == 1.0 + g_masked[i]);
+        REQUIRE(dbb[i] == g_masked[i]);
+    }
 }
 
 TEST_CASE("relu, add and the layout conversions", "[sgd][core][layers]") {

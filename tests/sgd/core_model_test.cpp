@@ -155,6 +155,30 @@ TEST_CASE("model zoo: training steps are bit-identical for a fixed thread count"
     }
 }
 
+TEST_CASE("model zoo: results do not depend on the thread count", "[sgd][core][models]") {
+    const int before = threads();
+    for (const std::string name : {"mlp", "cnn-small", "resnet8"}) {
+        const ModelSpec spec{name, 3, 16, 16, 10, 1};
+        const int n = 24;
+        const std::vector<float> images = random_images(spec, n, 15);
+        const std::vector<std::int32_t> labels = cyclic_labels(n, spec.classes);
+        std::vector<std::vector<float>> grads;
+        std::vector<double> losses;
+        for (int t : {1, 2, 3}) {
+            set_threads(t);
+            auto model = make_model(spec, 4);
+            losses.push_back(model->loss_and_gradient(images.data(), labels.data(), n, true));
+            grads.emplace_back(model->grads().begin(), model->grads().end());
+        }
+        CAPTURE(name);
+        CHECK(losses[0] == losses[1]);
+        CHECK(losses[0] == losses[2]);
+        CHECK(grads[0] == grads[1]);
+        CHECK(grads[0] == grads[2]);
+    }
+    set_threads(before);
+}
+
 TEST_CASE("model zoo: probes do not move batch-norm statistics; evaluation is chunk-exact",
           "[sgd][core][models]") {
     const ModelSpec spec{"resnet8", 1, 28, 28, 10, 1};
