@@ -269,3 +269,33 @@ TEST_CASE("Divergence stops the run with status diverged; misuse is refused",
     CHECK_THROWS_WITH(train(unknown, "", TrainOptions{}), Catch::Contains("unknown model"));
     fs::remove_all(dir);
 }
+
+TEST_CASE("Checkpoint files round-trip and corrupt or foreign files are refused",
+          "[sgd][run][trainer]") {
+    const fs::path dir = fresh_dir("checkpoint_file");
+    Checkpoint c;
+    c.header["step"] = 42;
+    c.blobs.emplace_back("params", std::vector<float>{1.0f, -2.5f, 3.25f});
+    c.blobs.emplace_back("empty", std::vector<float>{});
+    write_checkpoint(dir / "c.bin", c);
+    const Checkpoint back = read_checkpoint(dir / "c.bin");
+    CHECK(back.header.at("step") == 42);
+    CHECK(back.blob("params") == c.blob("params"));
+    CHECK(back.blob("empty").empty());
+    CHECK_THROWS_AS(back.blob("missing"), std::out_of_range);
+    // Flip one byte of the data: the hash catches it.
+    std::string bytes;
+    {
+        std::ifstream in(dir / "c.bin", std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    bytes[bytes.size() - 12] ^= 1;
+    std::ofstream(dir / "bad.bin", std::ios::binary) << bytes;
+    CHECK_THROWS_WITH(read_checkpoint(dir / "bad.bin"),
+                      Catch::Contains("bad.bin") && Catch::Contains("corrupt"));
+    std::ofstream(dir / "foreign.bin") << "GCCKPT0\nsomething else entirely";
+    CHECK_THROWS_WITH(read_checkpoint(dir / "foreign.bin"), Catch::Contains("not a gradcert"));
+    std::ofstream(dir / "short.bin", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+    CHECK_THROWS_AS(read_checkpoint(dir / "short.bin"), InputError);
+    fs::remove_all(dir);
+}
