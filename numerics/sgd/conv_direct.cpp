@@ -75,7 +75,8 @@ void pad_plane(const Padded& g, const T* src, T* dst) {
     for (int y = 0; y < g.h; ++y) {
         T* row = dst + long(y + 1) * g.wp;
         row[0] = T(0);
-        std::copy(src + long(y) * g.w, src + long(y + 1) * g.w, row + 1);
+        const T* in = src + long(y) * g.w;
+        for (int x = 0; x < g.w; ++x) row[x + 1] = in[x];
         row[g.w + 1] = T(0);
     }
     std::fill(dst + long(g.h + 1) * g.wp, dst + g.plane, T(0));
@@ -91,7 +92,8 @@ void fill_gradient_plane(const Padded& g, const T* src, T* dst) {
     T* data = dst + g.margin;
     for (int y = 0; y < g.h; ++y) {
         T* row = data + long(y) * g.wp;
-        std::copy(src + long(y) * g.w, src + long(y + 1) * g.w, row);
+        const T* in = src + long(y) * g.w;
+        for (int x = 0; x < g.w; ++x) row[x] = in[x];
         row[g.w] = T(0);
         row[g.w + 1] = T(0);
     }

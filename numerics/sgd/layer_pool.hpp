@@ -20,11 +20,15 @@ struct PoolShape {
     int q() const { return (w - kernel) / stride + 1; }
 };
 
+// With relu, y = max(0, window maximum) (= the maximum of the ReLU of the window, so
+// conv → ReLU → max pool equals conv → max pool with a fused ReLU, gradients included) and the
+// backward pass takes relu_output = y, passing dy only where y > 0.
 template <class T>
-void max_pool_forward(const PoolShape& shape, const T* x, T* y, std::int32_t* argmax);
+void max_pool_forward(const PoolShape& shape, const T* x, T* y, std::int32_t* argmax,
+                      bool relu = false);
 template <class T>
 void max_pool_backward(const PoolShape& shape, const T* dy, const std::int32_t* argmax, T* dx,
-                       bool accumulate_dx);
+                       bool accumulate_dx, const T* relu_output = nullptr);
 
 template <class T>
 void avg_pool_forward(const PoolShape& shape, const T* x, T* y);

@@ -181,7 +181,7 @@ void Network<T>::forward_layer(std::size_t index, bool train, bool update_buffer
             break;
         case LayerKind::maxpool:
             max_pool_forward(PoolShape{long(in.c) * n, in.h, in.w, layer.kernel, layer.stride}, x,
-                             y, argmax_[index].data());
+                             y, argmax_[index].data(), layer.relu);
             break;
         case LayerKind::avgpool:
             avg_pool_forward(PoolShape{long(in.c) * n, in.h, in.w, layer.kernel, layer.stride}, x,
@@ -247,7 +247,8 @@ void Network<T>::backward_layer(std::size_t index) {
         case LayerKind::maxpool:
             if (dx != nullptr) {
                 max_pool_backward(PoolShape{long(in.c) * n, in.h, in.w, layer.kernel, layer.stride},
-                                  dy, argmax_[index].data(), dx, acc);
+                                  dy, argmax_[index].data(), dx, acc,
+                                  layer.relu ? acts_[layer.output].data() : nullptr);
             }
             break;
         case LayerKind::avgpool:
@@ -287,7 +288,8 @@ std::vector<std::int32_t> Network<T>::kink_pattern() const {
         if (layer.kind == LayerKind::relu || layer.relu) {
             const T* y = acts_[layer.output].data();
             for (std::size_t j = 0; j < count; ++j) pattern.push_back(y[j] > T(0) ? 1 : 0);
-        } else if (layer.kind == LayerKind::maxpool) {
+        }
+        if (layer.kind == LayerKind::maxpool) {
             const std::int32_t* a = argmax_[i].data();
             pattern.insert(pattern.end(), a, a + count);
         }

@@ -31,8 +31,8 @@ enum class LayerKind {
     linear,          // weight [o, f], optional bias [o]
     add,             // y = input + input2
 };
-// A batchnorm or add layer may carry a fused ReLU (LayerSpec::relu): one pass over memory instead
-// of two, and one tensor less.
+// A batchnorm, add or maxpool layer may carry a fused ReLU (LayerSpec::relu): one pass over memory
+// instead of two, and one tensor less.
 
 struct TensorShape {
     int c = 0, h = 1, w = 1;
@@ -49,7 +49,7 @@ struct LayerSpec {
     int weight = -1, bias = -1;                // indices into Architecture::params
     int running_mean = -1, running_var = -1;   // indices into Architecture::buffers
     int kernel = 1, stride = 1, pad = 0;
-    bool relu = false;  // batchnorm and add only: a fused ReLU on the output
+    bool relu = false;  // batchnorm, add and maxpool only: a fused ReLU on the output
 };
 
 struct Architecture {

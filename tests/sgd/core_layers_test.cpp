@@ -242,6 +242,23 @@ TEST_CASE("fused ReLU of batch norm and of the residual add equals the separate 
     relu_forward(c * m, sum.data(), sum_relu.data());
     add_relu_forward(c * m, x.data(), dy.data(), fused.data());
     CHECK(fused == sum_relu);
+    // Max pool with a fused ReLU equals ReLU then max pool, values and gradients.
+    const PoolShape pool{2, 6, 5, 2, 2};
+    const std::vector<double> px = random_vector(60, 66);
+    std::vector<double> px_relu(60), pooled(2 * 3 * 2), pooled_fused(2 * 3 * 2);
+    std::vector<std::int32_t> arg(12), arg_fused(12);
+    relu_forward(60, px.data(), px_relu.data());
+    max_pool_forward(pool, px_relu.data(), pooled.data(), arg.data());
+    max_pool_forward(pool, px.data(), pooled_fused.data(), arg_fused.data(), true);
+    CHECK(pooled_fused == pooled);
+    const std::vector<double> pdy = random_vector(12, 67);
+    std::vector<double> d_pool(60), d_relu(60), d_fused(60);
+    max_pool_backward(pool, pdy.data(), arg.data(), d_pool.data(), false);
+    relu_backward(60, px_relu.data(), d_pool.data(), d_relu.data(), false);
+    max_pool_backward(pool, pdy.data(), arg_fused.data(), d_fused.data(), false,
+                      pooled_fused.data());
+    CHECK(d_fused == d_relu);
+
     const std::vector<double> g = random_vector(c * m, 65);
     std::vector<double> g_masked(c * m), da(c * m, 1.0), dbb(c * m, 2.0);
     relu_backward(c * m, fused.data(), g.data(), g_masked.data(), false);
@@ -344,6 +361,34 @@ TEST_CASE("max pooling, average pooling and global average pooling", "[sgd][core
         return weighted_sum(dg, g);
     };
     CHECK(relative_error(dgx, finite_difference_gradient(gap_objective, x)) < fd_tolerance);
+}
+
+TEST_CASE("max pooling 2×2: vector and scalar paths keep the first maximum",
+          "[sgd][core][layers]") {
+    // Rows of 40 and 37 columns: 16-window vector blocks plus scalar tails; values on a coarse
+    // grid, so windows have ties and the first maximum (row-major) must be chosen.
+    for (int w : {40, 37}) {
+        const PoolShape sh{3, 6, w, 2, 2};
+        const std::size_t in_size = 3 * 6 * std::size_t(w), out_size = 3 * 3 * std::size_t(sh.q());
+        std::vector<float> x(in_size);
+        const std::vector<double> u = random_vector(in_size, 35);
+        for (std::size_t i = 0; i < in_size; ++i) x[i] = float(std::floor(u[i] * 3.0));
+        std::vector<float> y(out_size);
+        std::vector<std::int32_t> argmax(out_size);
+        max_pool_forward(sh, x.data(), y.data(), argmax.data());
+        for (long plane = 0; plane < 3; ++plane)
+            for (int i = 0; i < 3; ++i)
+                for (int j = 0; j < sh.q(); ++j) {
+                    int best = (2 * i) * w + 2 * j;
+                    for (int v : {(2 * i) * w + 2 * j + 1, (2 * i + 1) * w + 2 * j,
+                                  (2 * i + 1) * w + 2 * j + 1}) {
+                        if (x[plane * 6 * w + v] > x[plane * 6 * w + best]) best = v;
+                    }
+                    const std::size_t o = (plane * 3 + i) * sh.q() + j;
+                    REQUIRE(argmax[o] == best);
+                    REQUIRE(y[o] == x[plane * 6 * w + best]);
+                }
+    }
 }
 
 TEST_CASE("linear layer", "[sgd][core][layers]") {
