@@ -89,17 +89,6 @@ void col2im(const Conv2dShape& sh, const T* dcol, int first, int count, T* dx, b
     }
 }
 
-// dst[e] = Σ_chunk partial[chunk·count + e] in chunk order, in double.
-template <class T>
-void sum_partials(const T* partial, int chunks, long count, T* dst) {
-#pragma omp parallel for schedule(static) if (parallel_worth(count * chunks))
-    for (long e = 0; e < count; ++e) {
-        double sum = 0.0;
-        for (int chunk = 0; chunk < chunks; ++chunk) sum += double(partial[chunk * count + e]);
-        dst[e] = T(sum);
-    }
-}
-
 template <class T>
 void add_bias(const Conv2dShape& sh, const T* bias, T* y) {
     const long total = long(sh.p()) * sh.q() * sh.n;
@@ -113,6 +102,26 @@ void add_bias(const Conv2dShape& sh, const T* bias, T* y) {
 }
 
 }  // namespace
+
+template <class T>
+void sum_chunk_partials(const T* partial, int chunks, long count, T* dst) {
+    constexpr long block = 1024;
+    const long blocks = (count + block - 1) / block;
+#pragma omp parallel for schedule(static) if (parallel_worth(count * chunks))
+    for (long index = 0; index < blocks; ++index) {
+        const long first = index * block, size = std::min(block, count - first);
+        double sum[block] = {};
+        for (int chunk = 0; chunk < chunks; ++chunk) {
+            const T* src = partial + chunk * count + first;
+#pragma omp simd
+            for (long e = 0; e < size; ++e) sum[e] += double(src[e]);
+        }
+        for (long e = 0; e < size; ++e) dst[first + e] = T(sum[e]);
+    }
+}
+
+template void sum_chunk_partials<float>(const float*, int, long, float*);
+template void sum_chunk_partials<double>(const double*, int, long, double*);
 
 int conv2d_chunk_images(const Conv2dShape& sh) {
     if (sh.chunk_images > 0) return std::min(sh.chunk_images, sh.n);
@@ -189,7 +198,7 @@ void conv2d_backward(const Conv2dShape& sh, const T* x, const T* weight, const T
                 col2im(sh, col, first, count, dx, accumulate_dx);
             }
         }
-        sum_partials(partial, chunks, weights, dweight);
+        sum_chunk_partials(partial, chunks, weights, dweight);
     }
     if (dbias != nullptr) {
 #pragma omp parallel for schedule(static) if (parallel_worth(long(sh.k) * total))

@@ -42,4 +42,9 @@ template <class T>
 void conv2d_backward(const Conv2dShape& shape, const T* x, const T* weight, const T* dy, T* dweight,
                      T* dbias, T* dx, bool accumulate_dx);
 
+// dst[e] = Σ_chunk partial[chunk·count + e], summed in chunk order in double (the weight-gradient
+// reduction of both convolution paths; the order is fixed, so the result is too).
+template <class T>
+void sum_chunk_partials(const T* partial, int chunks, long count, T* dst);
+
 }  // namespace gradcert::sgd

@@ -118,10 +118,17 @@ TEST_CASE("conv2d: forward equals a direct convolution, backward equals finite d
 TEST_CASE("conv2d: the direct 3×3 kernels agree with im2col + GEMM on training-sized layers",
           "[sgd][core][layers]") {
     // Shapes of cnn-small and ResNet layers (channel blocks of 8, vector tails, image groups).
-    const Conv2dShape shapes[] = {
-        {16, 3, 32, 32, 32, 3, 3, 1, 1},  {16, 16, 32, 32, 16, 3, 3, 1, 1},
-        {20, 32, 16, 16, 64, 3, 3, 1, 1}, {33, 64, 8, 8, 64, 3, 3, 1, 1},
-        {9, 24, 4, 4, 12, 3, 3, 1, 1},    {8, 5, 28, 28, 7, 3, 3, 1, 1}};
+    const Conv2dShape shapes[] = {{16, 3, 32, 32, 32, 3, 3, 1, 1},
+                                  {16, 16, 32, 32, 16, 3, 3, 1, 1},
+                                  {20, 32, 16, 16, 64, 3, 3, 1, 1},
+                                  {33, 64, 8, 8, 64, 3, 3, 1, 1},
+                                  {9, 24, 4, 4, 12, 3, 3, 1, 1},
+                                  {8, 5, 28, 28, 7, 3, 3, 1, 1},
+                                  // stride 2 (ResNet stage entries), even and odd sizes
+                                  {16, 16, 32, 32, 32, 3, 3, 2, 1},
+                                  {20, 32, 16, 16, 64, 3, 3, 2, 1},
+                                  {5, 7, 9, 11, 6, 3, 3, 2, 1},
+                                  {3, 4, 7, 7, 9, 3, 3, 2, 1}};
     for (Conv2dShape sh : shapes) {
         CAPTURE(sh.n, sh.c, sh.h, sh.k);
         const std::size_t x_size = std::size_t(sh.c) * sh.n * sh.h * sh.w;
