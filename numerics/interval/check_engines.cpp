@@ -3,6 +3,7 @@
 
 #include <boost/numeric/interval.hpp>
 #include <cmath>
+#include <optional>
 
 #include "numerics/interval/interval.hpp"
 
@@ -103,9 +104,28 @@ NearestInterval<T> to_nearest_interval(const Mpfr& lo, const Mpfr& hi) {
         return NearestInterval<T>(lo, hi);
 }
 
+// Sets Boost.Multiprecision's (process-wide) default precision to about the working precision
+// for the lifetime of the object: Boost counts decimal digits (39 digits = 131 bits for 128).
+// Test-only engine: not thread-safe.
+class BoostDefaultPrecisionScope {
+  public:
+    BoostDefaultPrecisionScope() : saved_(Mpfr::default_precision()) {
+        Mpfr::default_precision(static_cast<unsigned>(
+            std::ceil(static_cast<double>(working_precision()) * 0.30102999566398119)));
+    }
+    ~BoostDefaultPrecisionScope() { Mpfr::default_precision(saved_); }
+    BoostDefaultPrecisionScope(const BoostDefaultPrecisionScope&) = delete;
+    BoostDefaultPrecisionScope& operator=(const BoostDefaultPrecisionScope&) = delete;
+
+  private:
+    unsigned saved_;
+};
+
 template <class T>
 Enclosure nearest(Op op, const Case& c) {
     namespace bn = boost::numeric;
+    std::optional<BoostDefaultPrecisionScope> boost_precision;
+    if constexpr (!std::is_same_v<T, double>) boost_precision.emplace();
     const NearestInterval<T> x = to_nearest_interval<T>(c.xl, c.xh);
     NearestInterval<T> r;
     if (is_binary(op)) {

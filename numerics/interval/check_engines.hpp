@@ -17,6 +17,7 @@ using Engine = std::function<Enclosure(Op, const Case&)>;
 Engine rigorous_double_engine();
 Engine rigorous_mpfr_engine();  // at the caller's working_precision()
 Engine nearest_double_engine();
-Engine nearest_mpfr_engine();  // at Boost's default precision (about the working precision)
+Engine
+nearest_mpfr_engine();  // Boost default precision set to ~working precision (not thread-safe)
 
 }  // namespace gradcert::interval_check

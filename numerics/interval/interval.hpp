@@ -24,6 +24,7 @@
 #include <iosfwd>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -162,6 +163,20 @@ Interval<T> pow(const Interval<T>& x, int n);  // n < 0 with 0 in x: entire(), o
                                                // for even n (m = mag(x)^n rounded down)
 template <class T>
 Interval<T> pow(const Interval<T>& x, const Interval<T>& y);  // requires lower(x) > 0
+// Other integer exponent types (long, size_t, ...): as pow(x, int); |n| must fit in an int
+// (else std::domain_error).
+template <class T, std::integral I>
+requires(!std::same_as<I, int>) Interval<T> pow(const Interval<T>& x, I n) {
+    if (n > static_cast<I>(std::numeric_limits<int>::max()) ||
+        (std::is_signed_v<I> && n < static_cast<I>(std::numeric_limits<int>::min())))
+        throw std::domain_error("pow: integer exponent out of range");
+    return pow(x, static_cast<int>(n));
+}
+// A real exponent given as a double (pow(x, 0.5) is x^(1/2), never x^0): requires lower(x) > 0.
+template <class T>
+Interval<T> pow(const Interval<T>& x, double y) {
+    return pow(x, Interval<T>(y));
+}
 template <class T>
 Interval<T> sqrt(const Interval<T>& x);  // requires lower(x) >= 0
 template <class T>

@@ -3,6 +3,7 @@
 // and zero undecided samples. The same harness applied to Boost.Interval with round-to-nearest
 // policies must find failures for every operation, so it is not vacuous.
 #include <catch2/catch.hpp>
+#include <cstdio>
 
 #include "containment_harness.hpp"
 
@@ -71,3 +72,33 @@ GRADCERT_CONTAINMENT_TEST(sin)
 GRADCERT_CONTAINMENT_TEST(cos)
 GRADCERT_CONTAINMENT_TEST(tanh)
 GRADCERT_CONTAINMENT_TEST(atan)
+
+// Prints the statistics of every run above (hidden: `tests_numerics "[.report]"`).
+TEST_CASE("containment statistics table", "[.report]") {
+    std::printf("%-9s %-8s %8s %8s %7s %10s %9s %11s\n", "operation", "type", "cases", "samples",
+                "failed", "unresolved", "rn-cases", "rn-failed");
+    long total = 0, failed = 0, rn_total = 0, rn_failed = 0;
+    for (long bits : {53L, kMpfrBits}) {
+        for (Op op : all_ops()) {
+            PrecisionScope scope(bits == 53 ? kDefaultPrecisionBits : bits);
+            const Stats s =
+                run_containment(bits == 53 ? rigorous_double_engine() : rigorous_mpfr_engine(), op,
+                                bits, kCasesPerOperation, seed_for(op, bits));
+            const Stats n =
+                run_containment(bits == 53 ? nearest_double_engine() : nearest_mpfr_engine(), op,
+                                bits, kNearestCases, seed_for(op, bits) + 7);
+            std::printf("%-9s %-8s %8ld %8ld %7ld %10ld %9ld %11ld\n", op_name(op).c_str(),
+                        bits == 53 ? "double" : "mpfr128", s.cases, s.samples, s.failed_cases,
+                        s.unresolved_cases, n.cases, n.failed_cases);
+            total += s.cases;
+            failed += s.failed_cases + s.unresolved_cases;
+            rn_total += n.cases;
+            rn_failed += n.failed_cases;
+        }
+    }
+    std::printf(
+        "total: %ld cases, %ld failed or unresolved; round-to-nearest: %ld cases, %ld "
+        "failed\n",
+        total, failed, rn_total, rn_failed);
+    CHECK(failed == 0);
+}
