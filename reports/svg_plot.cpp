@@ -98,7 +98,10 @@ std::vector<double> ticks(const Axis& a, int count) {
 }
 
 std::string tick_label(double t, bool log) {
-    if (log) return fmt::format("1e{:g}", t);
+    if (log) {
+        if (t == std::round(t)) return fmt::format("1e{:g}", t);
+        return fmt::format("{:.3g}", std::pow(10.0, t));
+    }
     return fmt::format("{:.4g}", t);
 }
 

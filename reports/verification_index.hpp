@@ -1,0 +1,24 @@
+#pragma once
+// reports/README.md: the index of every regenerated report with a one-line verdict each, and the
+// status of each of the paper's claims (paper.md §6) with the evidence the suite has for it.
+#include <string>
+#include <vector>
+
+#include "verify/family_check.hpp"
+
+namespace gradcert::reports {
+
+struct IndexInputs {
+    std::string mode;                                 // "quick" or "full"
+    std::vector<verify::FamilyCheckResult> families;  // in report order
+    size_t constant_count = 0;
+    long precision_bits = 128;
+    double seconds = 0;
+};
+
+std::string verification_index_markdown(const IndexInputs& in);
+
+// One line: "fails: σ = 2 holds at 3 of 8 stages (δ ≤ 0.0833); …".
+std::string family_one_line(const verify::FamilyCheckResult& r);
+
+}  // namespace gradcert::reports

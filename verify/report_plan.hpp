@@ -1,0 +1,19 @@
+#pragma once
+// Which built-in families `gradcert report` certifies in each mode, read from
+// verify/report.toml (so that the quick report stays under its time budget and the full one
+// adds the slow families, without editing code).
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace gradcert::verify {
+
+struct ReportPlan {
+    std::vector<std::string> families;  // names of verify/families/<name>.toml, in report order
+};
+
+// mode: "quick" or "full". Throws InputError naming the file for a malformed plan, an unknown
+// mode, or a family whose file does not exist.
+ReportPlan load_report_plan(const std::filesystem::path& plan_file, const std::string& mode);
+
+}  // namespace gradcert::verify
