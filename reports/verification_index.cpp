@@ -38,7 +38,7 @@ std::string claims_table(const IndexInputs& in) {
          "[constants](constants/constants.md): the three step ratios are enclosed around 1/√2; "
          "the code's decimal literals differ from it by < 5e-16"},
         {"The AAAI paper's 1-D Rastrigin is \"new 2-nice\" (σ = 2, Gaussian kernel)",
-         rastrigin ? "contradicted in part (certified)" : "not run",
+         rastrigin ? "holds only for δ ≤ 1/12 (certified)" : "not run",
          "[rastrigin-1d-gaussian](families/rastrigin-1d-gaussian.md): 2-strong convexity on "
          "B(0; 3δ) holds for δ ≤ 1/12 and certainly fails for every checked δ above it"},
         {"Polynomial decay with power p ≤ 1 keeps γ_m ≥ 1/2 (the definition's requirement)",
