@@ -181,14 +181,6 @@ std::vector<size_t> figure_stages(const FamilyCheckResult& r) {
     return idx;
 }
 
-theory::Kernel kernel_of(const FamilyCheckResult& r) {
-    using K = theory::Kernel::Kind;
-    K k = r.family.kernel == verify::KernelName::uniform_ball    ? K::uniform_ball
-          : r.family.kernel == verify::KernelName::gaussian_unit ? K::gaussian_unit
-                                                                 : K::gaussian;
-    return {k, r.family.dim};
-}
-
 }  // namespace
 
 std::string functions_figure(const FamilyCheckResult& r) {
@@ -204,7 +196,8 @@ std::string functions_figure(const FamilyCheckResult& r) {
              r.stages[k].delta});
     PrecisionScope precision(r.precision_bits);
     for (const auto& [label, delta] : curves) {
-        verify::Objective o = verify::smoothed_objective(fam.decomposition, kernel_of(r), delta);
+        verify::Objective o =
+            verify::smoothed_objective(fam.decomposition, verify::family_kernel(fam), delta);
         Series s{label, {}, {}, label == "f", false};
         for (int i = 0; i <= 400; ++i) {
             Eigen::VectorXd x = anchor;

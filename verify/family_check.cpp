@@ -125,9 +125,9 @@ Finding gamma_finding(const FamilySpec& f, size_t m, const IntervalM& gamma) {
     }
     // Polynomial schedule: γ_m = (k/(k+1))^p with k = M − m ≥ 1; for an exact p ∈ (0, 1],
     // γ_m ≥ k/(k+1) ≥ 1/2 and γ_m < 1 (paper.md §5: min γ_m = 2^{−p} ≥ 1/2 ⇔ p ≤ 1).
-    if (const auto& poly = f.polynomial_schedule;
-        poly && poly->power.is_point() && certainly_positive(poly->power) &&
-        certainly_le(poly->power, 1.0))
+    if (const auto& poly = f.polynomial_schedule; poly && poly->power.is_point() &&
+                                                  certainly_positive(poly->power) &&
+                                                  certainly_le(poly->power, 1.0))
         return {Verdict::holds,
                 fmt::format("γ_m = {} ∈ [1/2, 1) (polynomial schedule with p ≤ 1)", text)};
     if (certainly_ge(gamma, 0.5) && certainly_lt(gamma, 1.0))
@@ -202,6 +202,8 @@ Verdict stage_verdict(const StageResult& s) {
     return conjunction(parts);
 }
 
+}  // namespace
+
 theory::Kernel family_kernel(const FamilySpec& f) {
     switch (f.kernel) {
         case KernelName::uniform_ball:
@@ -213,8 +215,6 @@ theory::Kernel family_kernel(const FamilySpec& f) {
     }
     return {theory::Kernel::Kind::gaussian, f.dim};
 }
-
-}  // namespace
 
 FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& options) {
     const auto t0 = Clock::now();

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "theory/kernel.hpp"
 #include "verify/curvature.hpp"
 #include "verify/family_file.hpp"
 #include "verify/global_minimizer.hpp"
@@ -70,6 +71,9 @@ struct FamilyCheckResult {
 };
 
 FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& options = {});
+
+// The smoothing kernel a family names, in the family's dimension.
+theory::Kernel family_kernel(const FamilySpec& family);
 
 // Exit status of `gradcert check`: 0 all hold, 1 some condition fails, 3 none fail but some
 // inconclusive.
