@@ -18,7 +18,8 @@ namespace gradcert::sgd {
 inline constexpr int kCifarRecordPixels = 3 * 32 * 32;
 
 // Throw InputError("<file>: <problem>") for a missing file, a file whose size is not the exact
-// record count × record size (truncated or foreign), or a label out of range.
+// record count × record size (truncated or foreign), or a label out of range (CIFAR-10 label
+// ≥ 10; CIFAR-100 coarse label ≥ 20 or fine label ≥ 100).
 DataSplit load_cifar10(const std::filesystem::path& dir);
 DataSplit load_cifar100(const std::filesystem::path& dir);
 
