@@ -101,6 +101,17 @@ void add_bias(const Conv2dShape& sh, const T* bias, T* y) {
     }
 }
 
+bool direct_forward(const Conv2dShape& sh) {
+    if (sh.algorithm == ConvAlgorithm::gemm || !conv2d_direct_applies(sh)) return false;
+    return sh.algorithm == ConvAlgorithm::direct || sh.q() >= 8;
+}
+
+bool direct_backward(const Conv2dShape& sh) {
+    if (sh.algorithm == ConvAlgorithm::gemm || !conv2d_direct_applies(sh)) return false;
+    return sh.algorithm == ConvAlgorithm::direct || sh.q() >= 16 ||
+           (sh.q() >= 8 && long(sh.c) * sh.k <= 64 * 64);
+}
+
 }  // namespace
 
 template <class T>
@@ -132,7 +143,7 @@ int conv2d_chunk_images(const Conv2dShape& sh) {
 
 template <class T>
 void conv2d_forward(const Conv2dShape& sh, const T* x, const T* weight, const T* bias, T* y) {
-    if (sh.direct && conv2d_direct_applies(sh)) {
+    if (direct_forward(sh)) {
         conv2d_direct_forward(sh, x, weight, bias, y);
         return;
     }
@@ -164,7 +175,7 @@ void conv2d_backward(const Conv2dShape& sh, const T* x, const T* weight, const T
                      T* dbias, T* dx, bool accumulate_dx) {
     const long pq = long(sh.p()) * sh.q(), hw = long(sh.h) * sh.w;
     const long total = pq * sh.n;
-    if (sh.direct && conv2d_direct_applies(sh)) {
+    if (direct_backward(sh)) {
         conv2d_direct_backward(sh, x, weight, dy, dweight, dx, accumulate_dx);
     } else {
         const int chunk = conv2d_chunk_images(sh);

@@ -71,7 +71,17 @@ TEST_CASE("conv2d: forward equals a direct convolution, backward equals finite d
         ConvCase{3, 2, 6, 5, 3, 2, 1, 0, true, 2}, ConvCase{4, 2, 5, 5, 3, 3, 1, 1, true, 1},
         ConvCase{3, 3, 4, 4, 2, 1, 1, 0, false, 2});
     const bool direct = GENERATE(true, false);  // direct 3×3 kernels where they apply, or GEMM
-    Conv2dShape sh{cs.n, cs.c, cs.h, cs.w, cs.k, cs.r, cs.r, cs.stride, cs.pad, cs.chunk, direct};
+    Conv2dShape sh{cs.n,
+                   cs.c,
+                   cs.h,
+                   cs.w,
+                   cs.k,
+                   cs.r,
+                   cs.r,
+                   cs.stride,
+                   cs.pad,
+                   cs.chunk,
+                   direct ? ConvAlgorithm::direct : ConvAlgorithm::gemm};
     CAPTURE(cs.n, cs.c, cs.h, cs.w, cs.k, cs.r, cs.stride, cs.pad, cs.chunk, direct);
     const std::size_t x_size = std::size_t(sh.c) * sh.n * sh.h * sh.w;
     const std::size_t y_size = std::size_t(sh.k) * sh.n * sh.p() * sh.q();
@@ -139,7 +149,7 @@ TEST_CASE("conv2d: the direct 3×3 kernels agree with im2col + GEMM on training-
         const std::vector<float> dy = to_float(random_vector(y_size, 8));
         std::vector<float> y[2], dx[2], dw[2], db[2];
         for (int direct = 0; direct < 2; ++direct) {
-            sh.direct = direct == 1;
+            sh.algorithm = direct == 1 ? ConvAlgorithm::direct : ConvAlgorithm::gemm;
             y[direct].resize(y_size);
             dx[direct].assign(x_size, 0.5f);
             dw[direct].resize(w.size());
