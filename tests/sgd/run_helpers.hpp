@@ -1,4 +1,5 @@
 #pragma once
+#include <unistd.h>
 // Helpers for the trainer tests: temporary directories, reading the run outputs back.
 #include <filesystem>
 #include <fstream>
@@ -12,7 +13,8 @@
 namespace gradcert::sgd::testing {
 
 inline std::filesystem::path fresh_dir(const std::string& name) {
-    std::filesystem::path d = std::filesystem::temp_directory_path() / ("gradcert_" + name);
+    std::filesystem::path d = std::filesystem::temp_directory_path() /
+                               ("gradcert_" + name + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(d);
     std::filesystem::create_directories(d);
     return d;

@@ -104,7 +104,7 @@ TEST_CASE("a valid family text is read exactly", "[family]") {
     CHECK(s.decomposition.ridges.size() == 1);
 }
 
-TEST_CASE("--set overrides parameters", "[family]") {
+TEST_CASE("parameter overrides given with --set", "[family]") {
     const FamilySpec s = parse_family(kValid, "fam.toml", {{"a", "5"}});
     CHECK(s.params_text.at("a") == "5");
     CHECK(contains(s.params.at("a"), Mpfr(5)));
