@@ -18,7 +18,7 @@
 
 namespace gradcert::sgd {
 
-// True for 3×3 kernels with stride 1 and padding 1.
+// True for 3×3 kernels with padding 1 and stride 1 or 2.
 bool conv2d_direct_applies(const Conv2dShape& shape);
 
 template <class T>

@@ -1,6 +1,7 @@
 #pragma once
 // 2-D convolution (cross-correlation, as in PyTorch) on channel planes: by the direct kernels of
-// conv_direct.hpp for 3×3 stride-1 padding-1 layers, by im2col + GEMM otherwise.
+// conv_direct.hpp for 3×3 padding-1 layers (stride 1 or 2) where they are faster, by im2col + GEMM
+// otherwise (see ConvAlgorithm).
 //
 // Shapes (planes layout, see tensor.hpp):
 //   x      [c, n, h, w]

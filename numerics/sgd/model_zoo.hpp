@@ -1,7 +1,8 @@
 #pragma once
 // The model zoo: architectures by name (make_model in model.hpp builds them).
 //
-// Every convolution is 3×3 with padding 1 unless stated; every weight is Kaiming-normal
+// Every convolution is 3×3 with padding 1 unless stated (no bias in the ResNets: batch norm
+// follows); every weight is Kaiming-normal
 // (fan_in, gain √2), every bias zero, batch norm weight 1 / bias 0 (momentum 0.1, eps 1e-5).
 // k = width_multiplier, C×H×W the input, K the classes. Parameter names are PyTorch state_dict
 // names (the tests build the same modules in tests/sgd/torch_reference.py).
@@ -19,6 +20,11 @@
 //              stride; out = bn2(conv2(out)); shortcut = x, or downsample.1(downsample.0(x))
 //              (1×1 convolution with the stride, no bias, then batch norm: option B) when the
 //              stride or the channel count changes; y = ReLU(out + shortcut).
+// Execution fuses without changing the function or its gradient: batch norm + ReLU and add +
+// ReLU are single layers, and cnn-small's ReLU → max pool runs as max pool with a fused ReLU
+// (max and ReLU commute; the gradient reaches the same element).
+// Shape limits: cnn-small needs H, W ≥ 4; the ResNets take any H, W ≥ 1 (stride-2 stages round
+// up: 28 → 14 → 7 → 4).
 #include <string>
 #include <vector>
 

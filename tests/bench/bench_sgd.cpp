@@ -1,11 +1,12 @@
 // Training throughput of the SGD engine: full steps (forward, backward, SGD update) on random
-// 3×32×32 (or given) inputs, images per second as the median of repeated timings, plus the GEMM
-// work rate of the convolutions and linear layers.
+// 3×32×32 (or given) inputs, images per second as the median of repeated timings, plus the work
+// rate: multiply-add FLOPs of the convolutions and linear layers (forward, input gradient except
+// for the first layer, weight gradient) per second.
 //
 //   bench_sgd [--models mlp,cnn-small,resnet8,resnet20] [--batches 32,128] [--threads 2]
 //             [--seconds 2] [--repeats 3] [--channels 3] [--size 32] [--classes 10]
 //
-// Prints one line per (model, batch): `model batch img_per_s gemm_gflops step_ms img_per_cpu_s`
+// Prints one line per (model, batch): `model batch img_per_s gflops step_ms img_per_cpu_s`
 // (whitespace separated; tests/bench/sgd_vs_torch.py parses it; the last column divides by the
 // process CPU time, all threads together, which is steadier than wall time on a loaded machine).
 // Timings on a shared machine are noisy: compare only runs made side by side.
@@ -36,8 +37,9 @@ std::vector<std::string> split(const std::string& text) {
     return parts;
 }
 
-// Multiply-add FLOPs per image of one training step's GEMMs: forward, weight gradient, and the
-// input gradient wherever the engine computes it (not for the first layer).
+// Multiply-add FLOPs (2 per multiply-add) per image of one training step's convolutions and
+// linear layers: forward, weight gradient, and the input gradient wherever the engine computes it
+// (not for the first layer).
 double step_gemm_flops_per_image(const Architecture& arch) {
     double flops = 0.0;
     for (const LayerSpec& layer : arch.layers) {
@@ -95,9 +97,8 @@ Options parse(int argc, char** argv) {
 int main(int argc, char** argv) {
     const Options o = parse(argc, argv);
     set_threads(o.threads);
-    std::printf(
-        "# model batch img_per_s gemm_gflops step_ms img_per_cpu_s (threads %d, median of %d)\n",
-        o.threads, o.repeats);
+    std::printf("# model batch img_per_s gflops step_ms img_per_cpu_s (threads %d, median of %d)\n",
+                o.threads, o.repeats);
     for (const std::string& name : o.models) {
         for (int batch : o.batches) {
             const ModelSpec spec{name, o.channels, o.size, o.size, o.classes, 1};

@@ -10,8 +10,9 @@ to the engine's), random N(0, 1) 3×32×32 inputs and 10 classes, with the same 
 two warm-up steps; each rate is the median of `repeats` timings of at least `seconds` seconds.
 For each (model, batch) the engine and PyTorch are measured back to back, so both see the same
 machine load; the machine is shared, so absolute numbers are noisy and only the ratio in one row
-means much. Prints a Markdown table: img/s of each, ratio engine/PyTorch, the engine's GEMM
-GFLOP/s. The multiply-add FLOPs of the PyTorch step are the same as the engine's.
+means much. Prints a Markdown table: img/s of each, ratio engine/PyTorch, and the engine's
+GFLOP/s (multiply-add FLOPs of the convolutions and linear layers per second of wall time; the
+PyTorch step does the same FLOPs, so its rate is the engine's times 1/ratio).
 """
 import argparse
 import os
@@ -87,7 +88,7 @@ def main():
         return
     print(f"threads {args.threads}, median of {args.repeats} timings of >= {args.seconds} s, "
           f"load average at start {os.getloadavg()[0]:.1f}")
-    print("| model | batch | engine img/s | PyTorch img/s | engine/PyTorch | engine GEMM GFLOP/s |")
+    print("| model | batch | engine img/s | PyTorch img/s | engine/PyTorch | engine GFLOP/s |")
     print("|---|---|---|---|---|---|")
     for model_name in args.models.split(","):
         for batch in [int(b) for b in args.batches.split(",")]:
