@@ -29,6 +29,17 @@ template <class T>
 inline void store(T* p, const Vec<T>& v) {
     std::memcpy(p, &v, sizeof v);
 }
+// Keeps v in a register: without it GCC folds the load or broadcast into every multiply-add that
+// uses v (a memory operand each time), which makes the tiles load-bound on this machine.
+template <class T>
+inline void in_register(Vec<T>& v) {
+#if defined(__x86_64__)
+    asm("" : "+v"(v));
+#else
+    (void)v;
+#endif
+}
+
 template <class T>
 inline T lane_sum(const Vec<T>& v) {
     T s = 0;
@@ -163,7 +174,8 @@ void forward_tile(const T* in, long in_stride, int channels, const long* taps, i
             for (int v = 0; v < NV; ++v) x[v] = load(src + taps[tap] + v * lanes);
             const T* wt = wc + tap * KT;
             for (int t = 0; t < KT; ++t) {
-                const Vec<T> w = Vec<T>{} + wt[t];
+                Vec<T> w = Vec<T>{} + wt[t];
+                in_register<T>(w);
                 for (int v = 0; v < NV; ++v) acc[t][v] += w * x[v];
             }
         }
@@ -189,7 +201,8 @@ void forward_tile_3x3(const T* in, long in_stride, int channels, int wq, const T
                 for (int v = 0; v < NV; ++v) x[v] = load(src + i * wq + j + v * lanes);
                 const T* wt = wc + (i * 3 + j) * KT;
                 for (int t = 0; t < KT; ++t) {
-                    const Vec<T> w = Vec<T>{} + wt[t];
+                    Vec<T> w = Vec<T>{} + wt[t];
+                    in_register<T>(w);
                     for (int v = 0; v < NV; ++v) acc[t][v] += w * x[v];
                 }
             }
@@ -338,7 +351,8 @@ void weight_tile(const Geometry& g, const T* in, const T* dy, int images, int c,
             Vec<T> x[taps_per_row];
             for (int j = 0; j < taps_per_row; ++j) x[j] = load(src + row_taps[j] + o);
             for (int t = 0; t < KT; ++t) {
-                const Vec<T> dv = load(d + t * g.grad_plane + o);
+                Vec<T> dv = load(d + t * g.grad_plane + o);
+                in_register<T>(dv);
                 for (int j = 0; j < taps_per_row; ++j) acc[t][j] += dv * x[j];
             }
         }
@@ -378,7 +392,7 @@ void weight_group(const Geometry& g, const T* in, const T* dy, int images, int c
 // Images per weight-gradient group: enough outputs to amortise the lane sums, at least 8 groups
 // when the batch allows (load balance). Depends on the shape only.
 int group_images(const Geometry& g, int n) {
-    const long wanted = (2048 + g.outputs - 1) / g.outputs;
+    const long wanted = (8192 + g.outputs - 1) / g.outputs;
     const int cap = std::max(1, (n + 7) / 8);
     return int(std::clamp<long>(wanted, 1, cap));
 }
