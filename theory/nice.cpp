@@ -15,7 +15,7 @@ std::string_view definition_name(Definition d) {
         case Definition::new_sigma_nice:
             return "new-sigma-nice";
         case Definition::sigma_m_nice:
-            return "sigma_m-nice";
+            return "sigma-m-nice";
     }
     throw std::logic_error("definition_name: invalid definition");
 }
@@ -35,7 +35,7 @@ Definition parse_definition(std::string_view text) {
          {Definition::sigma_nice, Definition::new_sigma_nice, Definition::sigma_m_nice})
         if (definition_name(d) == text) return d;
     throw InputError("unknown definition '" + std::string(text) +
-                     "' (expected sigma-nice, new-sigma-nice or sigma_m-nice)");
+                     "' (expected sigma-nice, new-sigma-nice or sigma-m-nice)");
 }
 
 Centering parse_centering(std::string_view text) {
@@ -99,7 +99,7 @@ std::optional<IntervalM> stage_sigma(Definition d, const std::vector<IntervalM>&
     if (sigma.size() == 1) return sigma[0];
     if (d == Definition::sigma_m_nice && sigma.size() == stages) return sigma[i];
     throw std::invalid_argument(
-        "stage_conditions: sigma must be empty, one value, or one value per stage (sigma_m-nice)");
+        "stage_conditions: sigma must be empty, one value, or one value per stage (sigma-m-nice)");
 }
 
 }  // namespace

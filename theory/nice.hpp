@@ -21,7 +21,7 @@ enum class Definition { sigma_nice, new_sigma_nice, sigma_m_nice };
 // R_m = δ_m − δ_{m+1}. Both equal δ_m/2 when γ_m = 1/2 (Hazan's case).
 enum class Centering { next, gap };
 
-std::string_view definition_name(Definition d);  // "sigma-nice", "new-sigma-nice", "sigma_m-nice"
+std::string_view definition_name(Definition d);  // "sigma-nice", "new-sigma-nice", "sigma-m-nice"
 std::string_view centering_name(Centering c);    // "next", "gap"
 // Inverses of the names above; throw gradcert::InputError naming `text` when unknown.
 Definition parse_definition(std::string_view text);
