@@ -20,30 +20,6 @@ using verify::Verdict;
 
 namespace {
 
-const char* kernel_text(verify::KernelName k) {
-    switch (k) {
-        case verify::KernelName::uniform_ball:
-            return "uniform-ball";
-        case verify::KernelName::gaussian_unit:
-            return "gaussian-unit";
-        case verify::KernelName::gaussian:
-            return "gaussian";
-    }
-    return "?";
-}
-
-const char* definition_text(verify::Definition d) {
-    switch (d) {
-        case verify::Definition::sigma_nice:
-            return "sigma-nice (Hazan et al.)";
-        case verify::Definition::new_sigma_nice:
-            return "new-sigma-nice";
-        case verify::Definition::sigma_m_nice:
-            return "sigma-m-nice";
-    }
-    return "?";
-}
-
 const char* centering_text(verify::Centering c) {
     switch (c) {
         case verify::Centering::next:
@@ -251,8 +227,8 @@ nlohmann::json check_report_json(const FamilyCheckResult& r) {
     j["file"] = r.family.file;
     j["f"] = r.family.f_text;
     j["dim"] = r.family.dim;
-    j["kernel"] = kernel_text(r.family.kernel);
-    j["definition"] = definition_text(r.family.definition);
+    j["kernel"] = std::string(verify::kernel_name(r.family.kernel));
+    j["definition"] = std::string(verify::definition_name(r.family.definition));
     if (r.family.sigma) j["sigma"] = interval_json(*r.family.sigma);
     j["precision_bits"] = r.precision_bits;
     j["method"] = r.method;
@@ -313,8 +289,8 @@ std::string check_report_markdown(const FamilyCheckResult& r, const std::string&
     md += fmt::format("| family file | `{}` |\n| f | `{}` |\n| dimension | {} |\n", f.file,
                       escape_cell(f.f_text), f.dim);
     for (const auto& [k, v] : f.params_text) md += fmt::format("| parameter {} | {} |\n", k, v);
-    md += fmt::format("| kernel | {} |\n| definition | {} |\n", kernel_text(f.kernel),
-                      definition_text(f.definition));
+    md += fmt::format("| kernel | {} |\n| definition | {} |\n", verify::kernel_name(f.kernel),
+                      verify::definition_name(f.definition));
     if (f.sigma) md += fmt::format("| σ | {} |\n", interval_text(*f.sigma, 12));
     if (f.definition != verify::Definition::sigma_nice)
         md += fmt::format("| centering | {} |\n", centering_text(f.centering));
