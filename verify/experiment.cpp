@@ -1,0 +1,67 @@
+#include "verify/experiment.hpp"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace gradcert::verify {
+
+std::string to_string(Evidence e) {
+    switch (e) {
+        case Evidence::supported:
+            return "supported";
+        case Evidence::contradicted:
+            return "contradicted";
+        case Evidence::not_testable:
+            return "not testable";
+        case Evidence::inconclusive:
+            return "inconclusive";
+    }
+    return "inconclusive";
+}
+
+Evidence evidence_from_string(const std::string& s) {
+    for (Evidence e : {Evidence::supported, Evidence::contradicted, Evidence::not_testable,
+                       Evidence::inconclusive})
+        if (to_string(e) == s) return e;
+    throw std::invalid_argument("unknown evidence \"" + s + "\"");
+}
+
+nlohmann::json to_json(const ExperimentOutcome& o) {
+    nlohmann::json findings = nlohmann::json::array(), checks = nlohmann::json::array();
+    for (const auto& f : o.findings)
+        findings.push_back(
+            {{"claim", f.claim}, {"evidence", to_string(f.evidence)}, {"summary", f.summary}});
+    for (const auto& c : o.checks)
+        checks.push_back({{"name", c.name}, {"value", c.value}, {"band", c.band}, {"why", c.why}});
+    return {{"name", o.name},
+            {"title", o.title},
+            {"one_line", o.one_line},
+            {"scale", o.scale},
+            {"wall_seconds", o.wall_seconds},
+            {"estimate", true},
+            {"findings", findings},
+            {"checks", checks}};
+}
+
+ExperimentOutcome outcome_from_json(const nlohmann::json& j) {
+    try {
+        ExperimentOutcome o;
+        o.name = j.at("name").get<std::string>();
+        o.title = j.at("title").get<std::string>();
+        o.one_line = j.at("one_line").get<std::string>();
+        o.scale = j.at("scale").get<std::string>();
+        o.wall_seconds = j.at("wall_seconds").get<double>();
+        for (const auto& f : j.at("findings"))
+            o.findings.push_back({f.at("claim").get<std::string>(),
+                                  evidence_from_string(f.at("evidence").get<std::string>()),
+                                  f.at("summary").get<std::string>()});
+        for (const auto& c : j.at("checks"))
+            o.checks.push_back({c.at("name").get<std::string>(), c.at("value").get<double>(),
+                                c.at("band").get<double>(), c.at("why").get<std::string>()});
+        return o;
+    } catch (const nlohmann::json::exception& e) {
+        throw std::invalid_argument(std::string("malformed experiment outcome: ") + e.what());
+    }
+}
+
+}  // namespace gradcert::verify

@@ -1,0 +1,72 @@
+#pragma once
+// What every empirical experiment of `gradcert report` (noise scaling, schedules, sharpness
+// grid, explicit graduated optimization) hands to the report index and to CI.
+//
+// Every number an experiment measures is an estimate (sampled, floating point); none of them is
+// a certificate. An experiment states, per claim of paper.md §6 (and the §5 rate) it bears on,
+// what its data say, and lists the estimates CI compares on regeneration with their tolerance
+// bands (a regeneration on another machine may differ in floating-point contraction and thread
+// scheduling, so estimates are compared within bands; certified intervals are compared exactly
+// elsewhere).
+#include <filesystem>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+namespace gradcert::verify {
+
+// What the data say about a claim.
+enum class Evidence { supported, contradicted, not_testable, inconclusive };
+std::string to_string(Evidence e);  // "supported", "contradicted", "not testable", "inconclusive"
+Evidence evidence_from_string(const std::string& s);  // inverse; throws std::invalid_argument
+
+// Claim identifiers (the index shows one row per id, paper.md §6 and §5):
+//   "noise-scaling"          E‖ω‖² ∝ 1/b with the without-replacement factor; δ = ηC/√b
+//   "delta-vs-smith"         η×1/√2 ≡ b×2 (δ ∝ η/√b) versus η×1/2 ≡ b×2 (noise ∝ η/b)
+//   "decay-beats-constant"   decaying η and/or growing b beats a constant schedule
+//   "batch-beats-lr"         growing b with η kept high beats decaying η; both together best
+//   "poly-optimal"           polynomial decay with p ≤ 1 is the best schedule
+//   "large-batch-sharp"      larger batches (smaller δ) end in sharper minima
+//   "delta-sharpness-monotone" δ relates monotonically to sharpness
+//   "accuracy-concave-delta" test accuracy is concave in δ with a peak for δ in [0.1, 1]
+//   "go-rate"                explicit GO with the polynomial schedule reaches the global
+//                            minimizer; stage count M = O(ε^{-1/p}); work counts of §5
+//   "go-beats-gd"            explicit GO beats plain GD from the same starts (AAAI benchmark)
+struct ClaimFinding {
+    std::string claim;  // one of the ids above
+    Evidence evidence = Evidence::inconclusive;
+    std::string summary;  // one line: the deciding numbers, the test used, and why
+};
+
+// An estimate CI compares on regeneration: |actual − reference| ≤ band. `why` says where the
+// band comes from (e.g. "3 × the seed-to-seed sd", "95% CI half-width").
+struct ToleranceCheck {
+    std::string name;  // unique within the experiment, e.g. "slope_log_noise_vs_log_b"
+    double value = 0.0;
+    double band = 0.0;
+    std::string why;
+};
+
+struct ExperimentOutcome {
+    std::string name;      // file stem: <dir>/<name>.md and <dir>/<name>.json
+    std::string title;     // e.g. "Experiment 1: noise scaling"
+    std::string one_line;  // the index's one-line result
+    std::string scale;     // the setup and how far it is scaled down from the paper's
+    double wall_seconds = 0.0;
+    std::vector<ClaimFinding> findings;
+    std::vector<ToleranceCheck> checks;
+};
+
+nlohmann::json to_json(const ExperimentOutcome& o);
+ExperimentOutcome outcome_from_json(const nlohmann::json& j);  // throws std::invalid_argument
+
+// Where and how an experiment runs.
+struct ExperimentContext {
+    std::string mode = "quick";    // "quick" | "full": which table of the experiment's config
+    std::filesystem::path source;  // the source tree (verify/experiments/<name>.toml lives there)
+    std::filesystem::path work;    // a directory of its own for run state (checkpoints, caches)
+    bool resume = false;           // reuse finished/checkpointed runs found in `work` (same config)
+    int threads = 2;
+};
+
+}  // namespace gradcert::verify
