@@ -1,16 +1,20 @@
 #pragma once
 // reports/README.md: the index of every regenerated report with a one-line verdict each, and the
-// status of each of the paper's claims (paper.md §6) with the evidence the suite has for it.
+// status of each of the paper's claims (paper.md §3, §5, §6) with the evidence the suite has for
+// it: certified rows from the verification reports and the constants, empirical rows from the
+// experiments' claim findings (estimates, labelled so).
 #include <string>
 #include <vector>
 
+#include "verify/experiment.hpp"
 #include "verify/family_check.hpp"
 
 namespace gradcert::reports {
 
 struct IndexInputs {
-    std::string mode;                                 // "quick" or "full"
-    std::vector<verify::FamilyCheckResult> families;  // in report order
+    std::string mode;                                    // "quick" or "full"
+    std::vector<verify::FamilyCheckResult> families;     // in report order
+    std::vector<verify::ExperimentOutcome> experiments;  // in report order
     size_t constant_count = 0;
     long precision_bits = 128;
     double seconds = 0;

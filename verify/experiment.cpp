@@ -1,5 +1,6 @@
 #include "verify/experiment.hpp"
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -43,6 +44,15 @@ nlohmann::json to_json(const ExperimentOutcome& o) {
             {"checks", checks}};
 }
 
+namespace {
+
+// JSON has no NaN: nlohmann writes it as null, which reads back as NaN here.
+double number_or_nan(const nlohmann::json& j) {
+    return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
+}
+
+}  // namespace
+
 ExperimentOutcome outcome_from_json(const nlohmann::json& j) {
     try {
         ExperimentOutcome o;
@@ -56,7 +66,7 @@ ExperimentOutcome outcome_from_json(const nlohmann::json& j) {
                                   evidence_from_string(f.at("evidence").get<std::string>()),
                                   f.at("summary").get<std::string>()});
         for (const auto& c : j.at("checks"))
-            o.checks.push_back({c.at("name").get<std::string>(), c.at("value").get<double>(),
+            o.checks.push_back({c.at("name").get<std::string>(), number_or_nan(c.at("value")),
                                 c.at("band").get<double>(), c.at("why").get<std::string>()});
         return o;
     } catch (const nlohmann::json::exception& e) {

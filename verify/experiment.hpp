@@ -58,7 +58,9 @@ struct ExperimentOutcome {
 };
 
 nlohmann::json to_json(const ExperimentOutcome& o);
-ExperimentOutcome outcome_from_json(const nlohmann::json& j);  // throws std::invalid_argument
+// Inverse of to_json (a NaN value, written as null, reads back as NaN); throws
+// std::invalid_argument for a malformed object.
+ExperimentOutcome outcome_from_json(const nlohmann::json& j);
 
 // Where and how an experiment runs.
 struct ExperimentContext {
