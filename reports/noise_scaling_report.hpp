@@ -1,0 +1,23 @@
+#pragma once
+// Experiment 1 of `gradcert report`: mini-batch gradient noise against the batch size
+// (verify/empirical/noise_scaling.hpp). Loads verify/experiments/noise_scaling.toml from
+// ctx.source (table ctx.mode), runs the experiment in ctx.work, and writes
+// dir/noise_scaling.md, dir/noise_scaling.json (the result plus "outcome") and
+// dir/noise_scaling-{noise,c2,qq}.svg. Returns the outcome (claim "noise-scaling").
+#include <filesystem>
+
+#include "verify/empirical/noise_scaling.hpp"
+#include "verify/experiment.hpp"
+
+namespace gradcert::reports {
+
+verify::ExperimentOutcome noise_scaling_outcome(const verify::NoiseScalingResult& r);
+
+}  // namespace gradcert::reports
+
+namespace gradcert::verify {
+
+ExperimentOutcome run_noise_scaling_report(const ExperimentContext& ctx,
+                                           const std::filesystem::path& dir);
+
+}  // namespace gradcert::verify

@@ -1,0 +1,55 @@
+#include "verify/empirical/run_store.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "numerics/sgd/config.hpp"
+#include "numerics/util/atomic_file.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gradcert::verify {
+
+void prepare_work_directory(const fs::path& work, bool resume) {
+    if (!resume) fs::remove_all(work);
+    fs::create_directories(work);
+}
+
+std::string json_hash(const nlohmann::json& j) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : j.dump()) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+    return fmt::format("{:016x}", h);
+}
+
+std::string run_directory_name(const std::string& label, const sgd::TrainConfig& cfg) {
+    return label + "-" + json_hash(sgd::config_to_json(cfg)).substr(0, 12);
+}
+
+sgd::TrainResult train_resumable(const sgd::TrainConfig& cfg, const sgd::DataSplit& data,
+                                 const fs::path& dir, int stop_after_epoch) {
+    sgd::TrainOptions options;
+    options.resume = true;  // a fresh start when `dir` holds no checkpoint
+    options.stop_after_epoch = stop_after_epoch;
+    return sgd::train(cfg, data, dir, options);
+}
+
+std::optional<nlohmann::json> load_cached_result(const fs::path& file, const std::string& key) {
+    std::ifstream in(file);
+    if (!in) return std::nullopt;
+    const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("key") || !j.contains("result") ||
+        j.at("key") != key)
+        return std::nullopt;
+    return j.at("result");
+}
+
+void store_cached_result(const fs::path& file, const std::string& key,
+                         const nlohmann::json& result) {
+    write_file_atomically(file, nlohmann::json{{"key", key}, {"result", result}}.dump() + "\n");
+}
+
+}  // namespace gradcert::verify
