@@ -1,11 +1,16 @@
 #include "reports/experiment_registry.hpp"
 
 #include "numerics/util/error.hpp"
+#include "reports/explicit_go_report.hpp"
+#include "reports/noise_scaling_report.hpp"
 
 namespace gradcert::reports {
 
 const std::vector<ExperimentEntry>& experiment_registry() {
-    static const std::vector<ExperimentEntry> entries{};
+    static const std::vector<ExperimentEntry> entries{
+        {"noise_scaling", verify::run_noise_scaling_report},
+        {"explicit_go", run_explicit_go_report},
+    };
     return entries;
 }
 
