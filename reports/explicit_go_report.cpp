@@ -42,6 +42,14 @@ double final_median(const std::vector<Trajectory>& runs, std::vector<double> Tra
     return verify::go::median_by_stage(runs, field).back();
 }
 
+// Median final distance over the starts that reached the target (NaN if none did).
+double median_reached_distance(const std::vector<Trajectory>& runs) {
+    std::vector<double> d;
+    for (const auto& t : runs)
+        if (t.reached) d.push_back(t.distance.back());
+    return verify::go::quantile(std::move(d), 0.5);
+}
+
 std::string sci(double v) {
     return fmt::format("{:.3g}", v);
 }
@@ -83,7 +91,7 @@ ClaimFinding beats_gd_finding(const ExplicitGoResult& r) {
         f.summary = "no families configured";
         return f;
     }
-    std::vector<std::string> parts;
+    std::vector<std::string> parts, closer;
     bool any_better = false, any_worse = false, aaai_better = false, aaai_present = false;
     for (const auto& fam : r.families) {
         const int n = static_cast<int>(fam.run.go.size());
@@ -93,6 +101,10 @@ ClaimFinding beats_gd_finding(const ExplicitGoResult& r) {
                                     b, n, sci(a > b ? p_go : p_gd)));
         if (a > b && p_go < 0.05) any_better = true;
         if (b > a && p_gd < 0.05) any_worse = true;
+        if (b > 0)
+            closer.push_back(fmt::format("{} {} vs {}", fam.spec.name,
+                                         sci(median_reached_distance(fam.run.go)),
+                                         sci(median_reached_distance(fam.run.gd))));
         if (fam.spec.name == "rastrigin-50d") {
             aaai_present = true;
             aaai_better = a > b && p_go < 0.05;
@@ -260,6 +272,8 @@ std::string results_markdown(const ExplicitGoResult& r) {
                         percent(reached_count(f.run.gd), n),
                         sci(final_median(f.run.go, &Trajectory::distance)),
                         sci(final_median(f.run.gd, &Trajectory::distance)),
+                        sci(median_reached_distance(f.run.go)) + " / " +
+                            sci(median_reached_distance(f.run.gd)),
                         sci(final_median(f.run.go, &Trajectory::gap)),
                         sci(final_median(f.run.gd, &Trajectory::gap)),
                         std::to_string(f.run.calls.back()), fmt::format("{:.2f}", f.run.seconds)});
@@ -428,7 +442,7 @@ std::string explicit_go_markdown(const ExplicitGoResult& r, const ExperimentOutc
     std::string md = "# " + outcome.title + "\n\n";
     md += outcome.one_line + "\n\n";
     md += fmt::format("Mode `{}`, config `{}`, wall time {:.1f} s ({} thread(s)).\n\n",
-                      r.config.mode, r.config.file, r.seconds, 2);
+                      r.config.mode, r.config.file, r.seconds, r.threads);
     md += "## Setup\n\n";
     md +=
         "Explicit graduated optimization (paper.md §5): for stages m = 1..M, T steps of gradient "

@@ -1,5 +1,7 @@
 #include "verify/go/explicit_go.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -217,7 +219,7 @@ std::vector<double> median_by_stage(const std::vector<Trajectory>& runs,
 std::vector<double> polynomial_deltas(double delta1, int stages, double power) {
     if (stages < 1 || !(delta1 > 0) || !(power > 0))
         throw std::invalid_argument("polynomial schedule needs delta1 > 0, stages >= 1, power > 0");
-    const IntervalM p = IntervalM::from_string(std::to_string(power));
+    const IntervalM p = IntervalM::from_string(fmt::format("{}", power));
     std::vector<double> out;
     for (int m = 1; m <= stages; ++m)
         out.push_back(delta1 * static_cast<double>(theory::poly_delta_ratio(stages, m, p).mid()));

@@ -1,5 +1,7 @@
 #include "verify/go/explicit_go_experiment.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -112,7 +114,7 @@ SweepResult run_sweep(const GoSweepSpec& spec, int threads) {
             pt.stages = M;
             pt.delta_last = s.deltas.back();
             pt.calls = run.calls.back();
-            pt.work_count = theory::work_count(M, IntervalM::from_string(std::to_string(p)));
+            pt.work_count = theory::work_count(M, IntervalM::from_string(fmt::format("{}", p)));
             pt.median_distance = median_by_stage(run.go, &Trajectory::distance).back();
             pt.median_gap = median_by_stage(run.go, &Trajectory::gap).back();
             pt.go_reached = fraction_reached(run.go);
@@ -138,6 +140,7 @@ SweepResult run_sweep(const GoSweepSpec& spec, int threads) {
 ExplicitGoResult run_explicit_go_experiment(const ExplicitGoConfig& config, int threads) {
     ExplicitGoResult out;
     out.config = config;
+    out.threads = threads;
     const auto t0 = std::chrono::steady_clock::now();
     for (const GoRunSpec& spec : config.runs) out.families.push_back(run_family(spec, threads));
     if (config.sweep) out.sweep = run_sweep(*config.sweep, threads);

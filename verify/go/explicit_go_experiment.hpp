@@ -73,6 +73,7 @@ struct ExplicitGoResult {
     std::vector<GoFamilyResult> families;
     std::optional<SweepResult> sweep;
     double seconds = 0.0;
+    int threads = 1;
 };
 
 GoFamilyResult run_family(const GoRunSpec& spec, int threads);

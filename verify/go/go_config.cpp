@@ -1,5 +1,6 @@
 #include "verify/go/go_config.hpp"
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include <cmath>
@@ -120,7 +121,7 @@ GoRunSpec read_run(const Reader& r, const toml::table& t, const std::string& nam
             r.fail(n, where + ": give schedule = \"family\" or delta1/stages/power, not both");
         for (const IntervalM& d : run.family.deltas)
             run.settings.deltas.push_back(static_cast<double>(d.mid()));
-        run.schedule_text = "the family's: " + run.family.schedule_text;
+        run.schedule_text = "the family's list (" + run.family_path + ")";
     } else {
         const double delta1 = r.positive(r.need(t, "delta1", where), "delta1");
         const int stages = static_cast<int>(r.integer(r.need(t, "stages", where), "stages", 1));
@@ -128,8 +129,8 @@ GoRunSpec read_run(const Reader& r, const toml::table& t, const std::string& nam
         const double power = r.positive(pn, "power");
         if (power > 1) r.fail(pn, "power must lie in (0, 1]");
         run.settings.deltas = polynomial_deltas(delta1, stages, power);
-        run.schedule_text = "polynomial, delta_m = " + std::to_string(delta1) + " ((M-m+1)/M)^" +
-                            std::to_string(power) + ", M = " + std::to_string(stages);
+        run.schedule_text =
+            fmt::format("polynomial, δ_m = {}·((M − m + 1)/M)^{}, M = {}", delta1, power, stages);
     }
     if (const toml::node* n = t.get("stage_targets"))
         run.stage_targets = r.boolean(n, "stage_targets");
