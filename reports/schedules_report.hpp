@@ -1,0 +1,25 @@
+#pragma once
+// Experiment 2 of `gradcert report`: schedules with equal δ decay
+// (verify/empirical/schedules.hpp). Loads verify/experiments/schedules.toml from ctx.source
+// (table ctx.mode), runs every arm × seed in ctx.work, and writes dir/schedules.md,
+// dir/schedules.json (the result plus "outcome") and dir/schedules-{accuracy,loss,delta}.svg.
+// Claims: "delta-vs-smith", "decay-beats-constant", "batch-beats-lr", "poly-optimal".
+#include <filesystem>
+
+#include "verify/empirical/schedules.hpp"
+#include "verify/experiment.hpp"
+
+namespace gradcert::reports {
+
+// Decision rule used throughout: a difference of arm means counts when it exceeds `z` standard
+// errors sqrt(sd₁²/n₁ + sd₂²/n₂) of the seed-to-seed spread.
+verify::ExperimentOutcome schedules_outcome(const verify::SchedulesResult& r, double z = 2.0);
+
+}  // namespace gradcert::reports
+
+namespace gradcert::verify {
+
+ExperimentOutcome run_schedules_report(const ExperimentContext& ctx,
+                                       const std::filesystem::path& dir);
+
+}  // namespace gradcert::verify

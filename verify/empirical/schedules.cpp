@@ -1,0 +1,234 @@
+#include "verify/empirical/schedules.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "numerics/sgd/config.hpp"
+#include "numerics/sgd/probe.hpp"
+#include "numerics/sgd/threads.hpp"
+#include "numerics/util/error.hpp"
+#include "verify/empirical/run_store.hpp"
+#include "verify/empirical/statistics.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gradcert::verify {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+sgd::TrainConfig run_config(const SchedulesConfig& c, const std::string& arm, std::uint64_t seed,
+                            bool probe) {
+    sgd::TrainConfig cfg = c.train;
+    cfg.schedule = arm_schedule(arm, c.every, c.train.source);
+    cfg.run.seed = seed;
+    if (probe) {
+        cfg.probe.at_epoch_end = true;
+        cfg.probe.noise = true;
+        cfg.probe.probe_size = c.probe_pool;
+        cfg.probe.batches = c.probe_batches;
+    }
+    return cfg;
+}
+
+}  // namespace
+
+std::vector<std::string> arm_names() {
+    return {"constant", "lr-sqrt2", "batch-x2", "hybrid",
+            "poly-0.9", "poly-1",   "cosine",   "lr-half"};
+}
+
+sgd::ScheduleConfig arm_schedule(const std::string& arm, int every, const std::string& where) {
+    sgd::ScheduleConfig s;
+    s.every = every;
+    if (arm == "constant") {
+        s.kind = sgd::ScheduleKind::constant;
+    } else if (arm == "lr-sqrt2") {
+        s.kind = sgd::ScheduleKind::lr_step;
+        s.lr_factor = 1.0 / std::sqrt(2.0);
+    } else if (arm == "batch-x2") {
+        s.kind = sgd::ScheduleKind::batch_step;
+        s.batch_factor = 2.0;
+    } else if (arm == "hybrid") {
+        s.kind = sgd::ScheduleKind::hybrid;
+        s.lr_factor = std::sqrt(3.0) / 2.0;
+        s.batch_factor = 1.5;
+    } else if (arm == "lr-half") {
+        s.kind = sgd::ScheduleKind::lr_step;
+        s.lr_factor = 0.5;
+    } else if (arm == "poly-0.9" || arm == "poly-1") {
+        s.kind = sgd::ScheduleKind::poly;
+        s.power = arm == "poly-1" ? 1.0 : 0.9;
+        s.poly_target = sgd::PolyTarget::lr;
+        s.every = 1;
+    } else if (arm == "cosine") {
+        s.kind = sgd::ScheduleKind::cosine;
+        s.every = 1;
+    } else {
+        std::string names;
+        for (const auto& n : arm_names()) names += (names.empty() ? "" : ", ") + n;
+        throw InputError(where + ": unknown schedule arm \"" + arm + "\" (known: " + names + ")");
+    }
+    return s;
+}
+
+SchedulesConfig schedules_config(const ExperimentTable& t) {
+    t.check_keys({"arms", "seeds", "every", "probe_seeds", "probe_pool", "probe_batches"});
+    SchedulesConfig c;
+    c.train = t.train_config();
+    c.arms = t.get_strings("arms", c.arms);
+    c.seeds = t.get_ints("seeds", c.seeds);
+    c.every = t.get_int("every", c.every);
+    c.probe_seeds = t.get_int("probe_seeds", c.probe_seeds);
+    c.probe_pool = t.get_int("probe_pool", c.probe_pool);
+    c.probe_batches = t.get_int("probe_batches", c.probe_batches);
+    if (c.arms.empty()) t.fail("arms", "must name at least one arm");
+    for (const auto& a : c.arms) arm_schedule(a, 1, t.where());
+    if (c.seeds.empty()) t.fail("seeds", "must list at least one seed");
+    if (c.every < 1) t.fail("every", "must be at least 1");
+    if (c.probe_seeds < 0) t.fail("probe_seeds", "must be ≥ 0");
+    if (c.probe_batches < 2) t.fail("probe_batches", "must be ≥ 2");
+    return c;
+}
+
+const ArmSummary* SchedulesResult::arm(const std::string& name) const {
+    for (const ArmSummary& a : arms)
+        if (a.arm == name) return &a;
+    return nullptr;
+}
+
+ArmSummary summarise_arm(const std::string& arm, const std::vector<ScheduleRun>& runs) {
+    ArmSummary s;
+    s.arm = arm;
+    std::vector<double> acc, loss, updates;
+    std::vector<const ScheduleRun*> mine;
+    for (const ScheduleRun& r : runs)
+        if (r.arm == arm && !r.epochs.empty()) mine.push_back(&r);
+    s.runs = static_cast<int>(mine.size());
+    if (mine.empty()) return s;
+    for (const ScheduleRun* r : mine) {
+        acc.push_back(r->epochs.back().test_acc);
+        loss.push_back(r->final_train_loss);
+        updates.push_back(static_cast<double>(r->updates));
+    }
+    s.test_acc_mean = mean(acc);
+    s.test_acc_sd = sample_sd(acc);
+    s.train_loss_mean = mean(loss);
+    s.train_loss_sd = sample_sd(loss);
+    s.updates_mean = mean(updates);
+    const std::size_t epochs = mine.front()->epochs.size();
+    s.final_delta_rel = mine.front()->epochs.back().delta_rel;
+    for (std::size_t e = 0; e < epochs; ++e) {
+        std::vector<double> a, l, d;
+        for (const ScheduleRun* r : mine) {
+            if (e >= r->epochs.size()) continue;
+            a.push_back(r->epochs[e].test_acc);
+            l.push_back(r->epochs[e].train_loss);
+            if (std::isfinite(r->epochs[e].delta)) d.push_back(r->epochs[e].delta);
+        }
+        s.delta_rel.push_back(mine.front()->epochs[e].delta_rel);
+        s.test_acc_curve.push_back(mean(a));
+        s.train_loss_curve.push_back(mean(l));
+        s.delta_probe.push_back(d.empty() ? kNaN : mean(d));
+    }
+    return s;
+}
+
+ArmDifference test_acc_difference(const ArmSummary& a, const ArmSummary& b) {
+    return {a.arm, b.arm, a.test_acc_mean - b.test_acc_mean,
+            std::sqrt(a.test_acc_sd * a.test_acc_sd / std::max(a.runs, 1) +
+                      b.test_acc_sd * b.test_acc_sd / std::max(b.runs, 1))};
+}
+
+ArmDifference train_loss_difference(const ArmSummary& a, const ArmSummary& b) {
+    return {a.arm, b.arm, a.train_loss_mean - b.train_loss_mean,
+            std::sqrt(a.train_loss_sd * a.train_loss_sd / std::max(a.runs, 1) +
+                      b.train_loss_sd * b.train_loss_sd / std::max(b.runs, 1))};
+}
+
+SchedulesResult run_schedules(const SchedulesConfig& config, const sgd::DataSplit& data,
+                              const fs::path& work, bool resume) {
+    const auto t0 = std::chrono::steady_clock::now();
+    prepare_work_directory(work, resume);
+    SchedulesResult result;
+    result.config = config;
+    for (const std::string& arm : config.arms) {
+        for (std::size_t i = 0; i < config.seeds.size(); ++i) {
+            const auto seed = static_cast<std::uint64_t>(config.seeds[i]);
+            const bool probe = static_cast<int>(i) < config.probe_seeds;
+            const sgd::TrainConfig cfg = run_config(config, arm, seed, probe);
+            const fs::path dir =
+                work / run_directory_name(fmt::format("{}-seed{}", arm, seed), cfg);
+            sgd::TrainResult tr = train_resumable(cfg, data, dir);
+            ScheduleRun run;
+            run.arm = arm;
+            run.seed = seed;
+            run.status = tr.status;
+            run.epochs = tr.epochs;
+            run.updates = tr.steps;
+            sgd::set_threads(cfg.run.threads);
+            const sgd::Evaluation ev =
+                sgd::evaluate_dataset(*tr.model, data.train, cfg.run.eval_batch);
+            run.final_train_loss = ev.loss;
+            run.final_train_accuracy = ev.accuracy;
+            result.runs.push_back(std::move(run));
+        }
+        result.arms.push_back(summarise_arm(arm, result.runs));
+    }
+    result.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return result;
+}
+
+nlohmann::json to_json(const SchedulesResult& r) {
+    const SchedulesConfig& c = r.config;
+    auto finite_or_null = [](double v) {
+        return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
+    };
+    nlohmann::json runs = nlohmann::json::array();
+    for (const ScheduleRun& run : r.runs) {
+        nlohmann::json epochs = nlohmann::json::array();
+        for (const sgd::EpochRecord& e : run.epochs) epochs.push_back(sgd::to_json(e));
+        runs.push_back({{"arm", run.arm},
+                        {"seed", run.seed},
+                        {"status", run.status},
+                        {"updates", run.updates},
+                        {"final_train_loss", run.final_train_loss},
+                        {"final_train_accuracy", run.final_train_accuracy},
+                        {"epochs", epochs}});
+    }
+    nlohmann::json arms = nlohmann::json::array();
+    for (const ArmSummary& a : r.arms) {
+        nlohmann::json probe = nlohmann::json::array();
+        for (double d : a.delta_probe) probe.push_back(finite_or_null(d));
+        arms.push_back(
+            {{"arm", a.arm},
+             {"runs", a.runs},
+             {"test_acc", {{"mean", a.test_acc_mean}, {"sd", a.test_acc_sd}}},
+             {"final_train_loss", {{"mean", a.train_loss_mean}, {"sd", a.train_loss_sd}}},
+             {"updates_mean", a.updates_mean},
+             {"final_delta_rel", a.final_delta_rel},
+             {"delta_rel", a.delta_rel},
+             {"delta_probe", probe},
+             {"test_acc_curve", a.test_acc_curve},
+             {"train_loss_curve", a.train_loss_curve}});
+    }
+    return {{"estimate", true},
+            {"config",
+             {{"train", sgd::config_to_json(c.train)},
+              {"arms", c.arms},
+              {"seeds", c.seeds},
+              {"every", c.every},
+              {"probe_seeds", c.probe_seeds},
+              {"probe_pool", c.probe_pool},
+              {"probe_batches", c.probe_batches}}},
+            {"arms", arms},
+            {"runs", runs},
+            {"wall_seconds", r.wall_seconds}};
+}
+
+}  // namespace gradcert::verify
