@@ -50,6 +50,13 @@ double median_reached_distance(const std::vector<Trajectory>& runs) {
     return verify::go::quantile(std::move(d), 0.5);
 }
 
+// Median over GO's starts of the final distance to the last stage's certified minimizer x*_{δ_M}.
+double median_final_target_distance(const GoFamilyResult& f) {
+    std::vector<double> d;
+    for (const auto& t : f.run.go) d.push_back(f.final_target.distance(t.final_point));
+    return verify::go::quantile(std::move(d), 0.5);
+}
+
 std::string sci(double v) {
     return fmt::format("{:.3g}", v);
 }
@@ -91,7 +98,7 @@ ClaimFinding beats_gd_finding(const ExplicitGoResult& r) {
         f.summary = "no families configured";
         return f;
     }
-    std::vector<std::string> parts, closer;
+    std::vector<std::string> parts, closer, worse;
     bool any_better = false, any_worse = false, aaai_better = false, aaai_present = false;
     for (const auto& fam : r.families) {
         const int n = static_cast<int>(fam.run.go.size());
@@ -100,8 +107,11 @@ ClaimFinding beats_gd_finding(const ExplicitGoResult& r) {
         parts.push_back(fmt::format("{} GO {}/{} vs GD {}/{} (Fisher p = {})", fam.spec.name, a, n,
                                     b, n, sci(a > b ? p_go : p_gd)));
         if (a > b && p_go < 0.05) any_better = true;
-        if (b > a && p_gd < 0.05) any_worse = true;
-        if (b > 0)
+        if (b > a && p_gd < 0.05) {
+            any_worse = true;
+            worse.push_back(fam.spec.name);
+        }
+        if (a > 0 && b > 0)
             closer.push_back(fmt::format("{} {} vs {}", fam.spec.name,
                                          sci(median_reached_distance(fam.run.go)),
                                          sci(median_reached_distance(fam.run.gd))));
@@ -110,30 +120,66 @@ ClaimFinding beats_gd_finding(const ExplicitGoResult& r) {
             aaai_better = a > b && p_go < 0.05;
         }
     }
-    const bool decisive = aaai_present ? aaai_better : any_better;
-    if (any_worse)
+    // The claim is about the AAAI benchmark: when it is configured, it decides; the other
+    // families are reported beside it (GO is not better everywhere). Without it, a family where
+    // GD is significantly better contradicts, and one where GO is significantly better supports.
+    if (aaai_present) {
+        if (aaai_better)
+            f.evidence = Evidence::supported;
+        else if (any_worse)
+            f.evidence = Evidence::contradicted;
+    } else if (any_worse) {
         f.evidence = Evidence::contradicted;
-    else if (decisive)
+    } else if (any_better) {
         f.evidence = Evidence::supported;
+    }
     f.summary =
         "starts reaching the certified global minimizer's neighbourhood (max-norm < "
         "success_radius), same starts, same ∇f calls: " +
-        fmt::format("{}", fmt::join(parts, "; ")) +
-        (any_worse ? "; plain GD significantly better somewhere" : "") +
-        "; one-sided Fisher exact test at 0.05";
+        fmt::format("{}", fmt::join(parts, "; ")) + "; one-sided Fisher exact test at 0.05";
+    if (any_worse)
+        f.summary += "; NOT universal: plain GD is significantly better on " +
+                     fmt::format("{}", fmt::join(worse, ", ")) +
+                     (aaai_present ? " (the verdict is the AAAI benchmark's)" : "");
+    if (!closer.empty())
+        f.summary +=
+            "; where GD also reaches x*, median final distance of the successful starts (GO vs "
+            "GD): " +
+            fmt::format("{}", fmt::join(closer, ", ")) +
+            " (GO stops at δ_M > 0, with sampled gradients)";
     return f;
 }
 
 ClaimFinding rate_finding(const ExplicitGoResult& r) {
     ClaimFinding f{"go-rate", Evidence::inconclusive, ""};
-    std::vector<std::string> parts;
+    // "Reaches x*" is judged only where the configured last stage allows it: if the last
+    // stage's certified minimizer x*_{δ_M} is itself outside the success radius of x*, even an
+    // exact inner solver would fail at this M (the rate's constants are unknown), so that family
+    // is named but does not count.
+    std::vector<std::string> parts, excluded, failed;
     bool all_reach = true;
     for (const auto& fam : r.families) {
         const double frac = verify::go::fraction_reached(fam.run.go);
-        if (frac < 0.9) all_reach = false;
+        const double bias = fam.target.max_norm_distance(fam.final_target.centers.front());
+        if (bias >= fam.spec.settings.success_radius) {
+            excluded.push_back(fmt::format("{} (x*_δM is {} from x* in max-norm at δ_M = {})",
+                                           fam.spec.name, sci(bias),
+                                           sci(fam.spec.settings.deltas.back())));
+        } else if (frac < 0.9) {
+            all_reach = false;
+            failed.push_back(fmt::format(
+                "{}: x*_δM is {} from x* but GO's median distance to x*_δM is {}, so its inner "
+                "solver did not track x*_δ",
+                fam.spec.name, sci(fam.target.distance(fam.final_target.centers.front())),
+                sci(median_final_target_distance(fam))));
+        }
         parts.push_back(fmt::format("{} {:.0f}%", fam.spec.name, 100 * frac));
     }
     std::string reach = "GO reached x* from: " + fmt::format("{}", fmt::join(parts, ", "));
+    if (!failed.empty()) reach += " (failures: " + fmt::format("{}", fmt::join(failed, "; ")) + ")";
+    if (!excluded.empty())
+        reach += " (not counted, the configured M stops too early for any solver: " +
+                 fmt::format("{}", fmt::join(excluded, "; ")) + ")";
     if (!r.sweep) {
         f.summary = reach + "; no power sweep configured, the rate is not tested";
         return f;
@@ -276,11 +322,15 @@ std::string results_markdown(const ExplicitGoResult& r) {
                             sci(median_reached_distance(f.run.gd)),
                         sci(final_median(f.run.go, &Trajectory::gap)),
                         sci(final_median(f.run.gd, &Trajectory::gap)),
-                        std::to_string(f.run.calls.back()), fmt::format("{:.2f}", f.run.seconds)});
+                        sci(f.target.distance(f.final_target.centers.front())),
+                        sci(median_final_target_distance(f)), std::to_string(f.run.calls.back()),
+                        fmt::format("{:.2f}", f.run.seconds)});
     }
     return markdown_table(
         {"family", "certified target (enclosures)", "GO reached", "GD reached", "GO median ‖x−x*‖",
-         "GD median ‖x−x*‖", "GO median gap", "GD median gap", "∇f calls per start", "run s"},
+         "GD median ‖x−x*‖", "median ‖x−x*‖ of the starts that reached, GO / GD", "GO median gap",
+         "GD median gap", "‖x*_δM − x*‖ (certified minimizers' midpoints)",
+         "GO median ‖x_M − x*_δM‖", "∇f calls per start", "run s"},
         rows);
 }
 
@@ -388,6 +438,8 @@ nlohmann::json explicit_go_json(const ExplicitGoResult& r, const ExperimentOutco
                         {"certification_method", f.method},
                         {"target", target_json(f.target)},
                         {"stage_targets", stage_targets},
+                        {"final_target", target_json(f.final_target)},
+                        {"go_median_distance_to_final_target", median_final_target_distance(f)},
                         {"lipschitz", interval_json(f.lipschitz)},
                         {"kernel_mean_norm", interval_json(f.kernel_mean_norm)},
                         {"steps", f.run.steps},
@@ -469,6 +521,12 @@ std::string explicit_go_markdown(const ExplicitGoResult& r, const ExperimentOutc
         "- **Not known**: the O-constants of M = O(ε^−1/p) and of the work count (paper.md §7); "
         "reference curves are shapes pinned to the first measured point.\n\n";
     md += "## Results per family\n\n" + results_markdown(r) + "\n";
+    md +=
+        "`‖x*_δM − x*‖`: how far the last stage's certified minimizer lies from f's; GO "
+        "cannot end closer to x* than about this without a final stage at δ = 0 (ego.py also "
+        "stops at δ = 0.01). Where GO's distance to x*_δM is small but x*_δM is far from x*, "
+        "GO solved its last smoothed problem and the smoothing bias, not the inner solver, "
+        "separates it from x*.\n\n";
     md +=
         "\"Reached\": final max-norm distance to the certified minimizer below the success "
         "radius. The 1.25·δ_m curve in the stage figures is the bound the new σ-nice invariant "

@@ -80,6 +80,8 @@ GoFamilyResult run_family(const GoRunSpec& spec, int threads) {
     out.target = certifier.at(IntervalM(0));
     if (spec.stage_targets)
         for (double d : spec.settings.deltas) out.stage_targets.push_back(certifier.at(d));
+    out.final_target =
+        spec.stage_targets ? out.stage_targets.back() : certifier.at(spec.settings.deltas.back());
     out.lipschitz = certifier.lipschitz();
     out.kernel_mean_norm = theory::kernel_mean_norm(certifier.kernel());
     out.certify_seconds = seconds_since(t0);

@@ -24,6 +24,7 @@ struct GoFamilyResult {
     std::string method;  // how the targets were certified
     CertifiedTarget target;
     std::vector<CertifiedTarget> stage_targets;  // empty unless spec.stage_targets
+    CertifiedTarget final_target;                // x*_{δ_M}, the last stage's minimizers
     IntervalM lipschitz;                         // max ‖∇f‖ on the domain
     IntervalM kernel_mean_norm;                  // E‖u‖
     GoRunResult run;
