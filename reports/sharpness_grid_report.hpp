@@ -1,0 +1,24 @@
+#pragma once
+// Experiment 3 of `gradcert report`: batch size, δ, sharpness and generalisation
+// (verify/empirical/sharpness_grid.hpp). Loads verify/experiments/sharpness_grid.toml from
+// ctx.source (table ctx.mode), trains the (η, b) grid in ctx.work, and writes
+// dir/sharpness_grid.md, dir/sharpness_grid.json (the result plus "outcome") and
+// dir/sharpness_grid-{lambda,sharpness,accuracy}.svg. Claims: "large-batch-sharp",
+// "delta-sharpness-monotone", "accuracy-concave-delta".
+#include <filesystem>
+
+#include "verify/empirical/sharpness_grid.hpp"
+#include "verify/experiment.hpp"
+
+namespace gradcert::reports {
+
+verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResult& r);
+
+}  // namespace gradcert::reports
+
+namespace gradcert::verify {
+
+ExperimentOutcome run_sharpness_grid_report(const ExperimentContext& ctx,
+                                            const std::filesystem::path& dir);
+
+}  // namespace gradcert::verify

@@ -1,0 +1,298 @@
+#include "verify/empirical/sharpness_grid.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "numerics/sgd/config.hpp"
+#include "numerics/sgd/noise.hpp"
+#include "numerics/sgd/probe.hpp"
+#include "numerics/sgd/sharpness.hpp"
+#include "numerics/sgd/threads.hpp"
+#include "numerics/sgd/train_rng.hpp"
+#include "numerics/util/error.hpp"
+#include "verify/empirical/run_store.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gradcert::verify {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::uint64_t kFinalProbeStep = 0xf1a1;  // stream counter of the final probes
+
+nlohmann::json num(double v) {
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
+}
+double num_from(const nlohmann::json& j) {
+    return j.is_number() ? j.get<double>() : kNaN;
+}
+
+nlohmann::json probe_json(const GridPoint& p) {
+    return {{"delta", num(p.delta)},
+            {"delta_lo", num(p.delta_lo)},
+            {"delta_hi", num(p.delta_hi)},
+            {"c2", num(p.c2)},
+            {"lambda_max", num(p.lambda_max)},
+            {"lambda_relative_change", num(p.lambda_relative_change)},
+            {"sharpness", num(p.sharpness)},
+            {"train_loss", num(p.train_loss)}};
+}
+
+void probe_from_json(const nlohmann::json& j, GridPoint& p) {
+    p.delta = num_from(j.at("delta"));
+    p.delta_lo = num_from(j.at("delta_lo"));
+    p.delta_hi = num_from(j.at("delta_hi"));
+    p.c2 = num_from(j.at("c2"));
+    p.lambda_max = num_from(j.at("lambda_max"));
+    p.lambda_relative_change = num_from(j.at("lambda_relative_change"));
+    p.sharpness = num_from(j.at("sharpness"));
+    p.train_loss = num_from(j.at("train_loss"));
+}
+
+// δ̂, λ_max, ε-sharpness and the training loss of the final weights.
+void probe_final(const SharpnessGridConfig& c, const sgd::TrainConfig& cfg,
+                 const sgd::DataSplit& data, sgd::Model& model, GridPoint& p) {
+    sgd::set_threads(cfg.run.threads);
+    const int n = data.train.size();
+    const std::vector<int> order =
+        sgd::shuffled_indices(n, sgd::stream_key(cfg.run.seed, sgd::Stream::probe_pool));
+    auto prefix = [&](int k) {
+        return std::span<const int>(order.data(), static_cast<std::size_t>(std::min(k, n)));
+    };
+    // Without batch norm the gradient over a set does not depend on the chunking; with it, the
+    // chunks are batches of the run's size (the objective SGD samples).
+    const int chunk = model.buffers().empty() ? 256 : p.batch;
+    sgd::BatchAssembler batch;
+    const int pool = std::min(n, std::max(c.noise_pool, 2 * p.batch));
+    sgd::GradientOracle oracle = [&](std::span<const int> idx, std::vector<double>& g) {
+        return sgd::mean_gradient(model, data.train, idx, chunk, g, batch);
+    };
+    const sgd::NoiseEstimate ne = sgd::estimate_gradient_noise(
+        oracle, prefix(pool), p.batch, c.noise_batches, n, p.lr, c.confidence,
+        sgd::stream_key(cfg.run.seed, sgd::Stream::probe_batches, kFinalProbeStep));
+    p.delta = ne.delta.value;
+    p.delta_lo = ne.delta.lo;
+    p.delta_hi = ne.delta.hi;
+    p.c2 = ne.c2.value;
+    const sgd::PowerIterationResult h = sgd::hessian_top_eigenvalue(
+        model, data.train, prefix(c.hessian_size), chunk, c.power_iterations, cfg.probe.fd_step,
+        sgd::stream_key(cfg.run.seed, sgd::Stream::power_iteration, kFinalProbeStep), batch);
+    p.lambda_max = h.lambda_max;
+    p.lambda_relative_change = h.relative_change;
+    p.sharpness = sgd::epsilon_sharpness(model, data.train, prefix(c.sharpness_size), chunk,
+                                         c.sharpness_epsilon, c.sharpness_steps, batch)
+                      .keskar;
+    p.train_loss = sgd::evaluate_dataset(model, data.train, cfg.run.eval_batch).loss;
+}
+
+std::vector<double> column(const std::vector<GridPoint>& ps, double GridPoint::*field) {
+    std::vector<double> v;
+    for (const GridPoint& p : ps) v.push_back(p.*field);
+    return v;
+}
+
+}  // namespace
+
+SharpnessGridConfig sharpness_grid_config(const ExperimentTable& t) {
+    t.check_keys({"lrs", "batches", "seeds", "noise_pool", "noise_batches", "hessian_size",
+                  "power_iterations", "sharpness_size", "sharpness_epsilon", "sharpness_steps",
+                  "bootstrap", "confidence"});
+    SharpnessGridConfig c;
+    c.train = t.train_config();
+    c.lrs = t.get_doubles("lrs", c.lrs);
+    c.batches = t.get_ints("batches", c.batches);
+    c.seeds = t.get_ints("seeds", c.seeds);
+    c.noise_pool = t.get_int("noise_pool", c.noise_pool);
+    c.noise_batches = t.get_int("noise_batches", c.noise_batches);
+    c.hessian_size = t.get_int("hessian_size", c.hessian_size);
+    c.power_iterations = t.get_int("power_iterations", c.power_iterations);
+    c.sharpness_size = t.get_int("sharpness_size", c.sharpness_size);
+    c.sharpness_epsilon = t.get_double("sharpness_epsilon", c.sharpness_epsilon);
+    c.sharpness_steps = t.get_int("sharpness_steps", c.sharpness_steps);
+    c.bootstrap = t.get_int("bootstrap", c.bootstrap);
+    c.confidence = t.get_double("confidence", c.confidence);
+    for (double lr : c.lrs)
+        if (!(lr > 0.0) || !std::isfinite(lr)) t.fail("lrs", "every η must be positive");
+    for (int b : c.batches)
+        if (b < 1) t.fail("batches", "every b must be ≥ 1");
+    if (c.lrs.size() * c.batches.size() * c.seeds.size() < 4)
+        t.fail("lrs", "the grid needs at least 4 runs for rank correlations");
+    if (c.noise_batches < 2) t.fail("noise_batches", "must be ≥ 2");
+    if (c.power_iterations < 2) t.fail("power_iterations", "must be ≥ 2");
+    if (c.bootstrap < 10) t.fail("bootstrap", "must be ≥ 10");
+    return c;
+}
+
+const Correlation* SharpnessGridResult::correlation(const std::string& x,
+                                                    const std::string& y) const {
+    for (const Correlation& c : correlations)
+        if (c.x == x && c.y == y) return &c;
+    return nullptr;
+}
+
+void analyse_grid(SharpnessGridResult& r) {
+    const SharpnessGridConfig& c = r.config;
+    std::vector<GridPoint> ok;
+    for (const GridPoint& p : r.points)
+        if (std::isfinite(p.delta) && p.delta > 0 && std::isfinite(p.lambda_max) &&
+            std::isfinite(p.sharpness) && std::isfinite(p.test_acc))
+            ok.push_back(p);
+    const std::vector<double> delta = column(ok, &GridPoint::delta),
+                              lambda = column(ok, &GridPoint::lambda_max),
+                              sharp = column(ok, &GridPoint::sharpness),
+                              acc = column(ok, &GridPoint::test_acc);
+    std::vector<double> batch, log_delta;
+    for (const GridPoint& p : ok) {
+        batch.push_back(p.batch);
+        log_delta.push_back(std::log10(p.delta));
+    }
+    const std::uint64_t seed = sgd::stream_key(c.train.run.seed, sgd::Stream::subset, 0x6a1d);
+    r.correlations.clear();
+    auto add = [&](const char* xn, const std::vector<double>& x, const char* yn,
+                   const std::vector<double>& y) {
+        r.correlations.push_back(
+            {xn, yn, spearman_ci(x, y, c.bootstrap, c.confidence, seed + r.correlations.size())});
+    };
+    add("delta", delta, "lambda_max", lambda);
+    add("delta", delta, "sharpness", sharp);
+    add("batch", batch, "lambda_max", lambda);
+    add("delta", delta, "test_acc", acc);
+    r.accuracy_fit = QuadraticFit{};
+    r.curvature = BootstrapInterval{};
+    r.peak_delta = kNaN;
+    std::vector<double> distinct = log_delta;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    if (distinct.size() < 4) {
+        r.curvature.estimate = r.curvature.lo = r.curvature.hi = kNaN;
+        return;
+    }
+    r.accuracy_fit = fit_quadratic(log_delta, acc);
+    r.peak_delta = std::pow(10.0, r.accuracy_fit.vertex);
+    std::vector<double> xs, ys;
+    r.curvature = bootstrap_ci(
+        static_cast<int>(ok.size()),
+        [&](std::span<const int> idx) {
+            xs.clear();
+            ys.clear();
+            for (int i : idx) {
+                xs.push_back(log_delta[static_cast<std::size_t>(i)]);
+                ys.push_back(acc[static_cast<std::size_t>(i)]);
+            }
+            try {
+                return fit_quadratic(xs, ys).c2;
+            } catch (const std::invalid_argument&) {
+                return kNaN;  // a resample with fewer than 3 distinct δ̂
+            }
+        },
+        c.bootstrap, c.confidence, seed + 99);
+}
+
+SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
+                                       const sgd::DataSplit& data, const fs::path& work,
+                                       bool resume) {
+    const auto t0 = std::chrono::steady_clock::now();
+    prepare_work_directory(work, resume);
+    SharpnessGridResult result;
+    result.config = config;
+    const nlohmann::json probe_setup = {{"noise_pool", config.noise_pool},
+                                        {"noise_batches", config.noise_batches},
+                                        {"hessian_size", config.hessian_size},
+                                        {"power_iterations", config.power_iterations},
+                                        {"sharpness_size", config.sharpness_size},
+                                        {"sharpness_epsilon", config.sharpness_epsilon},
+                                        {"sharpness_steps", config.sharpness_steps},
+                                        {"confidence", config.confidence}};
+    for (int seed : config.seeds)
+        for (double lr : config.lrs)
+            for (int b : config.batches) {
+                sgd::TrainConfig cfg = config.train;
+                cfg.optim.lr = lr;
+                cfg.optim.batch = b;
+                cfg.run.seed = static_cast<std::uint64_t>(seed);
+                if (b > data.train.size())
+                    throw InputError(fmt::format("{}: batch {} exceeds the {} training examples",
+                                                 cfg.source, b, data.train.size()));
+                const fs::path dir =
+                    work / run_directory_name(fmt::format("lr{}-b{}-seed{}", lr, b, seed), cfg);
+                sgd::TrainResult tr = train_resumable(cfg, data, dir);
+                GridPoint p;
+                p.lr = lr;
+                p.batch = b;
+                p.seed = static_cast<std::uint64_t>(seed);
+                p.status = tr.status;
+                p.updates = tr.steps;
+                p.test_acc = tr.epochs.empty() ? kNaN : tr.epochs.back().test_acc;
+                const std::string key =
+                    json_hash({{"train", sgd::config_to_json(cfg)}, {"probe", probe_setup}});
+                if (auto cached = load_cached_result(dir / "final_probe.json", key)) {
+                    probe_from_json(*cached, p);
+                } else if (tr.status == "finished") {
+                    probe_final(config, cfg, data, *tr.model, p);
+                    store_cached_result(dir / "final_probe.json", key, probe_json(p));
+                } else {
+                    p.delta = p.delta_lo = p.delta_hi = p.c2 = p.lambda_max = kNaN;
+                    p.lambda_relative_change = p.sharpness = p.train_loss = kNaN;
+                }
+                result.points.push_back(p);
+            }
+    analyse_grid(result);
+    result.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return result;
+}
+
+nlohmann::json to_json(const SharpnessGridResult& r) {
+    const SharpnessGridConfig& c = r.config;
+    nlohmann::json points = nlohmann::json::array();
+    for (const GridPoint& p : r.points) {
+        nlohmann::json j = probe_json(p);
+        j["lr"] = p.lr;
+        j["batch"] = p.batch;
+        j["seed"] = p.seed;
+        j["status"] = p.status;
+        j["test_acc"] = num(p.test_acc);
+        j["updates"] = p.updates;
+        points.push_back(j);
+    }
+    nlohmann::json corr = nlohmann::json::array();
+    for (const Correlation& k : r.correlations)
+        corr.push_back({{"x", k.x},
+                        {"y", k.y},
+                        {"spearman", num(k.rho.estimate)},
+                        {"lo", num(k.rho.lo)},
+                        {"hi", num(k.rho.hi)},
+                        {"replicates", k.rho.replicates}});
+    const QuadraticFit& q = r.accuracy_fit;
+    return {{"estimate", true},
+            {"config",
+             {{"train", sgd::config_to_json(c.train)},
+              {"lrs", c.lrs},
+              {"batches", c.batches},
+              {"seeds", c.seeds},
+              {"noise_pool", c.noise_pool},
+              {"noise_batches", c.noise_batches},
+              {"hessian_size", c.hessian_size},
+              {"power_iterations", c.power_iterations},
+              {"sharpness_size", c.sharpness_size},
+              {"sharpness_epsilon", c.sharpness_epsilon},
+              {"sharpness_steps", c.sharpness_steps},
+              {"bootstrap", c.bootstrap},
+              {"confidence", c.confidence}}},
+            {"points", points},
+            {"correlations", corr},
+            {"accuracy_quadratic_in_log10_delta",
+             {{"c0", num(q.c0)},
+              {"c1", num(q.c1)},
+              {"c2", num(q.c2)},
+              {"c2_se", num(q.c2_se)},
+              {"c2_bootstrap", {num(r.curvature.lo), num(r.curvature.hi)}},
+              {"peak_delta", num(r.peak_delta)}}},
+            {"wall_seconds", r.wall_seconds}};
+}
+
+}  // namespace gradcert::verify

@@ -1,0 +1,82 @@
+#pragma once
+// Experiment 3 (paper.md §6; Keskar et al. 2017): a grid of (η, b) trained for the same number
+// of epochs; at the final weights δ̂ = ηĈ/√b (noise.hpp, at the run's η and b), the top Hessian
+// eigenvalue λ_max and Keskar's ε-sharpness (sharpness.hpp), and the test accuracy. Across the
+// grid: Spearman rank correlations with percentile-bootstrap intervals over the grid points
+// (δ̂–λ_max, δ̂–ε-sharpness, b–λ_max, δ̂–accuracy), and a least-squares quadratic of accuracy in
+// log₁₀ δ̂ (curvature with a bootstrap interval, peak position). All numbers are estimates; the
+// grid confounds δ with the number of updates (small b does more steps in the same epochs),
+// which the report states.
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "numerics/sgd/trainer.hpp"
+#include "verify/empirical/experiment_config.hpp"
+#include "verify/empirical/statistics.hpp"
+
+namespace gradcert::verify {
+
+struct SharpnessGridConfig {
+    sgd::TrainConfig train;  // model, data, epochs (probes off); lr and batch come from the grid
+    std::vector<double> lrs{0.02, 0.05, 0.1, 0.2};
+    std::vector<int> batches{16, 64, 256};
+    std::vector<int> seeds{0};
+    int noise_pool = 1024;  // pool of the δ̂ estimate (at least 2b is used)
+    int noise_batches = 16;
+    int hessian_size = 512;
+    int power_iterations = 15;
+    int sharpness_size = 1024;
+    double sharpness_epsilon = 1e-3;
+    int sharpness_steps = 5;
+    int bootstrap = 2000;
+    double confidence = 0.95;
+};
+
+// Reads the table: common keys plus lrs, batches, seeds, noise_pool, noise_batches,
+// hessian_size, power_iterations, sharpness_size, sharpness_epsilon, sharpness_steps,
+// bootstrap, confidence.
+SharpnessGridConfig sharpness_grid_config(const ExperimentTable& t);
+
+struct GridPoint {
+    double lr = 0.0;
+    int batch = 0;
+    std::uint64_t seed = 0;
+    std::string status;
+    double delta = 0.0, delta_lo = 0.0, delta_hi = 0.0;  // δ̂ with its Student-t interval
+    double c2 = 0.0;
+    double lambda_max = 0.0;
+    double lambda_relative_change = 0.0;  // power-iteration convergence indicator
+    double sharpness = 0.0;               // Keskar ε-sharpness (%)
+    double test_acc = 0.0;
+    double train_loss = 0.0;  // evaluation mode, whole training subset
+    std::uint64_t updates = 0;
+};
+
+struct Correlation {
+    std::string x, y;
+    BootstrapInterval rho;  // Spearman ρ with its percentile bootstrap interval
+};
+
+struct SharpnessGridResult {
+    SharpnessGridConfig config;
+    std::vector<GridPoint> points;
+    std::vector<Correlation> correlations;  // δ̂–λ_max, δ̂–sharpness, b–λ_max, δ̂–accuracy
+    QuadraticFit accuracy_fit;    // accuracy ≈ c0 + c1·log₁₀δ̂ + c2·log₁₀²δ̂
+    BootstrapInterval curvature;  // c2 with a bootstrap interval over grid points
+    double peak_delta = 0.0;      // 10^vertex (meaningful when c2 < 0)
+    double wall_seconds = 0.0;
+
+    const Correlation* correlation(const std::string& x, const std::string& y) const;
+};
+
+// The statistics over grid points (exposed for tests).
+void analyse_grid(SharpnessGridResult& r);
+
+nlohmann::json to_json(const SharpnessGridResult& r);
+
+SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
+                                       const sgd::DataSplit& data,
+                                       const std::filesystem::path& work, bool resume);
+
+}  // namespace gradcert::verify
