@@ -57,6 +57,26 @@ double median_final_target_distance(const GoFamilyResult& f) {
     return verify::go::quantile(std::move(d), 0.5);
 }
 
+// For GO's failed starts: how many coordinates end outside the success radius of x*, and the
+// final gap (e.g. one Rastrigin coordinate in the adjacent well has gap ≈ 1).
+std::string failure_text(const GoFamilyResult& f) {
+    std::vector<std::string> items;
+    for (const auto& t : f.run.go) {
+        if (t.reached) continue;
+        const Eigen::VectorXd& c = f.target.centers.front();
+        int off = 0;
+        for (Eigen::Index i = 0; i < c.size(); ++i)
+            if (std::abs(t.final_point[i] - c[i]) >= f.spec.settings.success_radius) ++off;
+        items.push_back(
+            fmt::format("{} of {} coordinates off, gap {:.3g}", off, c.size(), t.gap.back()));
+    }
+    if (items.empty()) return "GO reached x* from every start.\n\n";
+    if (items.size() > 10) items.resize(10), items.push_back("…");
+    return fmt::format("GO failed from {} start(s): {}.\n\n",
+                       f.run.go.size() - static_cast<std::size_t>(reached_count(f.run.go)),
+                       fmt::format("{}", fmt::join(items, "; ")));
+}
+
 std::string sci(double v) {
     return fmt::format("{:.3g}", v);
 }
@@ -538,6 +558,7 @@ std::string explicit_go_markdown(const ExplicitGoResult& r, const ExperimentOutc
         md += fmt::format("Certified: {} ({}). L_f = max ‖∇f‖ on the domain ∈ {}; E‖u‖ ∈ {}.\n\n",
                           family_row_certificate(f), f.method, interval_text(f.lipschitz, 8),
                           interval_text(f.kernel_mean_norm, 8));
+        md += failure_text(f);
         md += fmt::format(
             "![stages](explicit_go-{}-stages.svg)\n![calls](explicit_go-{}-calls.svg)\n\n",
             f.spec.name, f.spec.name);
