@@ -26,6 +26,7 @@
 #include "numerics/expr/decompose.hpp"
 #include "numerics/interval/interval.hpp"
 #include "numerics/quadrature/ridge_integral.hpp"
+#include "numerics/quadrature/sigmoid_ridge.hpp"
 #include "theory/kernel.hpp"
 
 namespace gradcert::theory {
@@ -33,13 +34,24 @@ namespace gradcert::theory {
 struct SmoothedFunctionTables;  // the precomputed terms (smoothed_function.cpp)
 
 struct SmoothingOptions {
-    // Quadrature settings for general ridge terms (softplus, tanh).
+    // Quadrature settings for general ridge terms (softplus, tanh) under the ball kernel, and
+    // under the Gaussian kernels when fast_sigmoid_ridges is off or a ridge argument leaves
+    // the fast tables' range.
     RidgeQuadratureOptions quadrature = {};
+    // Gaussian kernels: smooth softplus/tanh ridges with the precomputed double-interval rule of
+    // numerics/quadrature/sigmoid_ridge.hpp (rigorous, ~1e−12..1e−7 wide at a point whatever the
+    // working precision, about 100× faster than the MPFR quadrature); off: MPFR quadrature at
+    // the working precision.
+    bool fast_sigmoid_ridges = true;
+    SigmoidRidgeOptions sigmoid = {};
     // Intersect the natural box enclosure with the mean-value / second-order forms (value) and
     // the centered gradient form (one extra evaluation at the box center).
     bool centered_forms = true;
-    // Simpson nodes of the floating-point estimates for general ridge terms (odd, >= 3).
+    // Simpson nodes of the floating-point estimates for general ridge terms under the ball
+    // kernel (odd, >= 3).
     int estimate_nodes = 801;
+    // (Under the Gaussian kernels the estimates use the trapezoidal rule on [−9, 9] with a step
+    // chosen from the ridges' spreads, accurate to about 1e−15: see smoothed_function.cpp.)
 };
 
 class SmoothedFunction {

@@ -424,3 +424,45 @@ TEST_CASE("closed forms agree with verified quadrature of the same ridge term",
         CHECK(overlaps(je.hess(1, 1), qe[2] * sqr(w[1])));
     }
 }
+
+TEST_CASE("fast sigmoid ridges agree with the MPFR quadrature path at random boxes",
+          "[theory][smoothing][quadrature]") {
+    // Softplus and tanh ridges in 2-D under both Gaussian kernels: the fast double-interval
+    // rule (default) and the MPFR quadrature (fast_sigmoid_ridges = false) both enclose the
+    // same exact values, so every entry must overlap; at points the fast one is narrower.
+    const auto f = decomposition(
+        2, {monomial({2, 0}, "0.05"), monomial({0, 2}, "0.05")},
+        {ridge(expr::RidgeKind::general, "0.125", {IntervalM(-1), IntervalM(-2)}, IntervalM(0),
+               expr::RidgeFunction::softplus),
+         ridge(expr::RidgeKind::general, "0.125", {IntervalM::from_string("0.5"), IntervalM(-2)},
+               IntervalM::from_string("0.1"), expr::RidgeFunction::softplus),
+         ridge(expr::RidgeKind::general, "2", {IntervalM::from_string("0.5"), IntervalM(1)},
+               IntervalM(0), expr::RidgeFunction::tanh)});
+    SmoothingOptions slow;
+    slow.fast_sigmoid_ridges = false;
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> corner(-4, 4), side(0, 1.5);
+    for (Kernel::Kind kind : {Kernel::Kind::gaussian, Kernel::Kind::gaussian_unit})
+        for (const char* delta : {"1", "0.1"}) {
+            const Kernel k{kind, 2};
+            const IntervalM d = IntervalM::from_string(delta);
+            const SmoothedFunction fast(f, k, d), mpfr(f, k, d, slow);
+            for (int trial = 0; trial < 4; ++trial) {
+                VectorI<Mpfr> X(2);
+                for (int i = 0; i < 2; ++i) {
+                    const double lo = corner(rng), w = trial == 0 ? 0.0 : side(rng);
+                    X[i] = IntervalM(Mpfr(lo), Mpfr(lo + w));  // lo + w rounded: any box will do
+                }
+                const Jet<IntervalM> a = fast.evaluate(X), b = mpfr.evaluate(X);
+                INFO(kernel_kind_name(kind) << " δ = " << delta << " box " << X[0] << " × " << X[1]
+                                            << ": " << a.value << " vs " << b.value);
+                CHECK(overlaps(a.value, b.value));
+                for (int i = 0; i < 2; ++i) {
+                    CHECK(overlaps(a.grad[i], b.grad[i]));
+                    for (int j = 0; j < 2; ++j) CHECK(overlaps(a.hess(i, j), b.hess(i, j)));
+                }
+                CHECK(overlaps(fast.value(X), mpfr.value(X)));
+                if (trial == 0) CHECK(certainly_lt(IntervalM(a.value.width()), IntervalM(1e-9)));
+            }
+        }
+}
