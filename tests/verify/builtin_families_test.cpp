@@ -55,3 +55,6 @@ TEST_CASE("built-in family griewank-2d", "[verify][builtin]") {
 TEST_CASE("built-in family rastrigin-50d", "[verify][builtin]") {
     check_builtin("rastrigin-50d");
 }
+TEST_CASE("built-in family logistic-regression", "[verify][builtin]") {
+    check_builtin("logistic-regression");
+}
