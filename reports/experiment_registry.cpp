@@ -3,12 +3,16 @@
 #include "numerics/util/error.hpp"
 #include "reports/explicit_go_report.hpp"
 #include "reports/noise_scaling_report.hpp"
+#include "reports/schedules_report.hpp"
+#include "reports/sharpness_grid_report.hpp"
 
 namespace gradcert::reports {
 
 const std::vector<ExperimentEntry>& experiment_registry() {
     static const std::vector<ExperimentEntry> entries{
         {"noise_scaling", verify::run_noise_scaling_report},
+        {"schedules", verify::run_schedules_report},
+        {"sharpness_grid", verify::run_sharpness_grid_report},
         {"explicit_go", run_explicit_go_report},
     };
     return entries;
