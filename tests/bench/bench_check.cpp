@@ -1,5 +1,6 @@
-// Wall time of `gradcert check` on the three reference workloads: 1-D Rastrigin over 50
-// stages, 2-D Griewank over 20 stages and the separable 50-D Rastrigin over its 51 stages.
+// Wall time of `gradcert check` on the reference workloads: 1-D Rastrigin over 50
+// stages, 2-D Griewank over 20 stages, the separable 50-D Rastrigin over its 51 stages and the
+// 2-D logistic regression (8 softplus ridges, verified Gaussian smoothing) over its 10 stages.
 // Run: build/bench/bench_check --benchmark_repetitions=3 (medians in the closing notes).
 #include <benchmark/benchmark.h>
 
@@ -39,6 +40,9 @@ BENCHMARK_CAPTURE(BM_Builtin, griewank_2d_20_stages, "griewank-2d")
     ->Unit(benchmark::kSecond)
     ->Iterations(1);
 BENCHMARK_CAPTURE(BM_Builtin, rastrigin_50d_51_stages, "rastrigin-50d")
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1);
+BENCHMARK_CAPTURE(BM_Builtin, logistic_regression_10_stages, "logistic-regression")
     ->Unit(benchmark::kSecond)
     ->Iterations(1);
 BENCHMARK_MAIN();
