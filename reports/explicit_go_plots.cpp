@@ -34,6 +34,9 @@ std::string stages_figure(const GoFamilyResult& f) {
                  false, false});
     s.push_back(
         {"plain GD 90% quantile", x, quantile_by_stage(run.gd, &Trajectory::distance, 0.9), true});
+    if (!run.gd_schedule.empty())
+        s.push_back({"plain GD with GO's steps, median", x,
+                     median_by_stage(run.gd_schedule, &Trajectory::distance), false, false});
     std::vector<double> xm(x.begin() + 1, x.end()), bound;
     for (double d : run.settings.deltas) bound.push_back(1.25 * d);
     s.push_back({"1.25 δ_m (new σ-nice invariant, gap variant; shape only)", xm, bound, true});
@@ -57,6 +60,9 @@ std::string calls_figure(const GoFamilyResult& f) {
     std::vector<Series> s;
     s.push_back({"GO median", calls, median_by_stage(run.go, &Trajectory::distance), false, true});
     s.push_back({"plain GD median", calls, median_by_stage(run.gd, &Trajectory::distance)});
+    if (!run.gd_schedule.empty())
+        s.push_back({"plain GD with GO's steps, median", calls,
+                     median_by_stage(run.gd_schedule, &Trajectory::distance)});
     PlotSpec spec;
     spec.title = fmt::format("{}: distance against cumulative ∇f calls", f.spec.name);
     spec.x_label = "cumulative gradient calls";

@@ -124,8 +124,12 @@ ClaimFinding beats_gd_finding(const ExplicitGoResult& r) {
         const int n = static_cast<int>(fam.run.go.size());
         const int a = reached_count(fam.run.go), b = reached_count(fam.run.gd);
         const double p_go = fisher_one_sided(a, b, n), p_gd = fisher_one_sided(b, a, n);
-        parts.push_back(fmt::format("{} GO {}/{} vs GD {}/{} (Fisher p = {})", fam.spec.name, a, n,
-                                    b, n, sci(a > b ? p_go : p_gd)));
+        std::string part = fmt::format("{} GO {}/{} vs GD {}/{} (Fisher p = {})", fam.spec.name, a,
+                                       n, b, n, sci(a > b ? p_go : p_gd));
+        if (!fam.run.gd_schedule.empty())
+            part +=
+                fmt::format(", GD with GO's steps {}/{}", reached_count(fam.run.gd_schedule), n);
+        parts.push_back(part);
         if (a > b && p_go < 0.05) any_better = true;
         if (b > a && p_gd < 0.05) {
             any_worse = true;
@@ -240,6 +244,9 @@ std::vector<ToleranceCheck> tolerance_checks(const ExplicitGoResult& r) {
             {fam.spec.name + ".go_reached", verify::go::fraction_reached(fam.run.go), band, why});
         out.push_back(
             {fam.spec.name + ".gd_reached", verify::go::fraction_reached(fam.run.gd), band, why});
+        if (!fam.run.gd_schedule.empty())
+            out.push_back({fam.spec.name + ".gd_schedule_reached",
+                           verify::go::fraction_reached(fam.run.gd_schedule), band, why});
         const double d = final_median(fam.run.go, &Trajectory::distance);
         out.push_back({fam.spec.name + ".log10_go_median_final_distance",
                        std::log10(std::max(d, 1e-300)), 0.3,
@@ -336,6 +343,8 @@ std::string results_markdown(const ExplicitGoResult& r) {
         const int n = static_cast<int>(f.run.go.size());
         rows.push_back({f.spec.name, family_row_certificate(f), percent(reached_count(f.run.go), n),
                         percent(reached_count(f.run.gd), n),
+                        f.run.gd_schedule.empty() ? std::string("—")
+                                                  : percent(reached_count(f.run.gd_schedule), n),
                         sci(final_median(f.run.go, &Trajectory::distance)),
                         sci(final_median(f.run.gd, &Trajectory::distance)),
                         sci(median_reached_distance(f.run.go)) + " / " +
@@ -346,12 +355,12 @@ std::string results_markdown(const ExplicitGoResult& r) {
                         sci(median_final_target_distance(f)), std::to_string(f.run.calls.back()),
                         fmt::format("{:.2f}", f.run.seconds)});
     }
-    return markdown_table(
-        {"family", "certified target (enclosures)", "GO reached", "GD reached", "GO median ‖x−x*‖",
-         "GD median ‖x−x*‖", "median ‖x−x*‖ of the starts that reached, GO / GD", "GO median gap",
-         "GD median gap", "‖x*_δM − x*‖ (certified minimizers' midpoints)",
-         "GO median ‖x_M − x*_δM‖", "∇f calls per start", "run s"},
-        rows);
+    return markdown_table({"family", "certified target (enclosures)", "GO reached", "GD reached",
+                           "GD with GO's steps reached", "GO median ‖x−x*‖", "GD median ‖x−x*‖",
+                           "median ‖x−x*‖ of the starts that reached, GO / GD", "GO median gap",
+                           "GD median gap", "‖x*_δM − x*‖ (certified minimizers' midpoints)",
+                           "GO median ‖x_M − x*_δM‖", "∇f calls per start", "run s"},
+                          rows);
 }
 
 std::string sweep_markdown(const SweepResult& sw) {
@@ -448,26 +457,29 @@ nlohmann::json explicit_go_json(const ExplicitGoResult& r, const ExperimentOutco
     for (const auto& f : r.families) {
         nlohmann::json stage_targets = nlohmann::json::array();
         for (const auto& t : f.stage_targets) stage_targets.push_back(target_json(t));
-        fams.push_back({{"name", f.spec.name},
-                        {"family_file", f.spec.family_path},
-                        {"f", f.spec.family.f_text},
-                        {"dim", f.spec.family.dim},
-                        {"kernel", verify::kernel_name(f.spec.family.kernel)},
-                        {"schedule", f.spec.schedule_text},
-                        {"settings", settings_json(f.spec.settings)},
-                        {"certification_method", f.method},
-                        {"target", target_json(f.target)},
-                        {"stage_targets", stage_targets},
-                        {"final_target", target_json(f.final_target)},
-                        {"go_median_distance_to_final_target", median_final_target_distance(f)},
-                        {"lipschitz", interval_json(f.lipschitz)},
-                        {"kernel_mean_norm", interval_json(f.kernel_mean_norm)},
-                        {"steps", f.run.steps},
-                        {"calls", f.run.calls},
-                        {"go", trajectory_summary(f.run.go)},
-                        {"gd", trajectory_summary(f.run.gd)},
-                        {"certify_seconds", f.certify_seconds},
-                        {"run_seconds", f.run.seconds}});
+        fams.push_back(
+            {{"name", f.spec.name},
+             {"family_file", f.spec.family_path},
+             {"f", f.spec.family.f_text},
+             {"dim", f.spec.family.dim},
+             {"kernel", verify::kernel_name(f.spec.family.kernel)},
+             {"schedule", f.spec.schedule_text},
+             {"settings", settings_json(f.spec.settings)},
+             {"certification_method", f.method},
+             {"target", target_json(f.target)},
+             {"stage_targets", stage_targets},
+             {"final_target", target_json(f.final_target)},
+             {"go_median_distance_to_final_target", median_final_target_distance(f)},
+             {"lipschitz", interval_json(f.lipschitz)},
+             {"kernel_mean_norm", interval_json(f.kernel_mean_norm)},
+             {"steps", f.run.steps},
+             {"calls", f.run.calls},
+             {"go", trajectory_summary(f.run.go)},
+             {"gd", trajectory_summary(f.run.gd)},
+             {"gd_schedule",
+              f.run.gd_schedule.empty() ? nlohmann::json() : trajectory_summary(f.run.gd_schedule)},
+             {"certify_seconds", f.certify_seconds},
+             {"run_seconds", f.run.seconds}});
     }
     nlohmann::json j = {{"experiment", kName},     {"mode", r.config.mode},
                         {"config", r.config.file}, {"families", fams},
@@ -523,7 +535,10 @@ std::string explicit_go_markdown(const ExplicitGoResult& r, const ExperimentOutc
         "ego.py, which however differentiates f by central differences; we use the exact ∇f). "
         "Starts are uniform in the family's domain (seeded); iterates are not projected. "
         "**Baseline**: plain GD x ← x − η_GD ∇f(x) from the same starts with exactly as many ∇f "
-        "calls as GO used (S per GO step), compared at equal cumulative calls.\n\n"
+        "calls as GO used (S per GO step), compared at equal cumulative calls; η_GD is GO's "
+        "last (smallest, stable) step unless the run sets gd_step. **Second baseline** (where "
+        "configured): plain GD with GO's own step η_m during GO's stage m, same calls: it has "
+        "GO's large early steps but no smoothing.\n\n"
         "**AAAI setting** (`rastrigin-50d`): D = 50, domain [−5.12, 5.12]^50, δ = 1, 50/51, …, "
         "2/51, then 0.01 (the 51 stages ego.py actually runs: its \"50 stages from 1.0 to "
         "0.01\"), 20 steps per stage, η_m = 0.01·δ_m, 100 Gaussian samples per gradient.\n\n";

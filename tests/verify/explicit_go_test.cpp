@@ -50,6 +50,7 @@ GoSettings rastrigin_settings(GradientMode mode) {
     s.starts = 12;
     s.seed = 7;
     s.success_radius = 0.5;
+    s.gd_schedule_baseline = true;
     return s;
 }
 
@@ -201,6 +202,9 @@ TEST_CASE("on 1-D Rastrigin GO reaches 0 from every basin, plain GD stays in its
         CHECK(outside >= 6);
         CHECK(fraction_reached(r.go) == 1.0);
         CHECK(fraction_reached(r.gd) < 0.5);
+        // GO's large early steps without smoothing do not find the central basin either.
+        REQUIRE(r.gd_schedule.size() == r.starts.size());
+        CHECK(fraction_reached(r.gd_schedule) < 0.5);
     }
 }
 

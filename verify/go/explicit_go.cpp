@@ -76,13 +76,17 @@ Trajectory run_go(const Problem& p, const Eigen::VectorXd& start, std::uint64_t 
     return t;
 }
 
-Trajectory run_gd(const Problem& p, const Eigen::VectorXd& start, const std::vector<long>& calls) {
-    const double eta = gd_step(p.settings);
+// Plain GD on f between GO's stage ends (cumulative calls); during GO's stage m the step is
+// `follow_schedule ? η_m : gd_step`.
+Trajectory run_gd(const Problem& p, const Eigen::VectorXd& start, const std::vector<long>& calls,
+                  bool follow_schedule) {
     Trajectory t;
     Eigen::VectorXd x = start, g(x.size());
     record(p, p.f, x, t);
     long done = 0;
     for (std::size_t m = 1; m < calls.size(); ++m) {
+        const double eta =
+            follow_schedule ? stage_step(p.settings, static_cast<int>(m)) : gd_step(p.settings);
         for (; done < calls[m]; ++done) {
             p.f.gradient(x, g);
             x -= eta * g;
@@ -166,12 +170,15 @@ GoRunResult run_explicit_go(const expr::Decomposition& f, const theory::Kernel& 
         out.starts.push_back(uniform_start(domain, stream_seed(settings.seed, 2 * i), kernel));
     out.go.resize(n);
     out.gd.resize(n);
+    if (settings.gd_schedule_baseline) out.gd_schedule.resize(n);
 
     std::atomic<int> next{0};
     auto worker = [&] {
         for (int i = next++; i < n; i = next++) {
             out.go[i] = run_go(p, out.starts[i], stream_seed(settings.seed, 2 * i + 1));
-            out.gd[i] = run_gd(p, out.starts[i], out.calls);
+            out.gd[i] = run_gd(p, out.starts[i], out.calls, false);
+            if (settings.gd_schedule_baseline)
+                out.gd_schedule[i] = run_gd(p, out.starts[i], out.calls, true);
         }
     };
     const int threads = std::max(1, std::min(settings.threads, n));

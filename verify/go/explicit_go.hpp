@@ -9,7 +9,8 @@
 // by central differences and we use the exact ∇f). Step rule: η_m = l_0·δ_m (ego.py) or a
 // fixed η. The iterate is not projected (ego.py does not project either).
 // GD: x ← x − η_GD ∇f(x) from the same start, for exactly as many ∇f calls as GO used, and
-// recorded at the same cumulative call counts (the ends of GO's stages).
+// recorded at the same cumulative call counts (the ends of GO's stages). Optionally a second GD
+// that uses GO's step η_m while GO is in stage m.
 //
 // Every recorded number is a floating-point ESTIMATE; only the targets (go_target.hpp) are
 // certified enclosures. Results depend only on the settings and the seed (starts are split
@@ -41,7 +42,10 @@ struct GoSettings {
     int starts = 10;    // N, uniform in the domain
     std::uint64_t seed = 0;
     std::optional<double> gd_step;  // baseline step; default: GO's last step η_M
-    double success_radius = 0.5;    // "reached": max-norm distance to a target center below this
+    // Also run a second baseline: plain GD with GO's own step η_m during GO's stage m (same
+    // calls), which separates the effect of smoothing from that of the large early steps.
+    bool gd_schedule_baseline = false;
+    double success_radius = 0.5;  // "reached": max-norm distance to a target center below this
     int threads = 1;
 };
 
@@ -69,6 +73,7 @@ struct GoRunResult {
     std::vector<Eigen::VectorXd> starts;
     std::vector<Trajectory> go;
     std::vector<Trajectory> gd;
+    std::vector<Trajectory> gd_schedule;  // empty unless settings.gd_schedule_baseline
     double seconds = 0.0;
 };
 

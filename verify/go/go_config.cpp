@@ -101,6 +101,8 @@ void read_solver(const Reader& r, const toml::table& t, const std::string& where
     else
         r.fail(g, "gradient must be \"monte-carlo\" or \"closed-form\", not \"" + gradient + "\"");
     if (const toml::node* n = t.get("gd_step")) s.gd_step = r.positive(n, "gd_step");
+    if (const toml::node* n = t.get("gd_schedule_baseline"))
+        s.gd_schedule_baseline = r.boolean(n, "gd_schedule_baseline");
     s.success_radius = r.positive(r.need(t, "success_radius", where), "success_radius");
 }
 
@@ -109,7 +111,7 @@ GoRunSpec read_run(const Reader& r, const toml::table& t, const std::string& nam
     const std::string where = "[run." + name + "]";
     r.only_keys(t,
                 {"family", "schedule", "delta1", "stages", "power", "steps", "l0", "step",
-                 "gradient", "gd_step", "success_radius", "stage_targets"},
+                 "gradient", "gd_step", "gd_schedule_baseline", "success_radius", "stage_targets"},
                 where);
     GoRunSpec run;
     run.name = name;
@@ -140,9 +142,10 @@ GoRunSpec read_run(const Reader& r, const toml::table& t, const std::string& nam
 GoSweepSpec read_sweep(const Reader& r, const toml::table& t, const std::string& name,
                        const std::filesystem::path& root) {
     const std::string where = "[sweep." + name + "]";
-    r.only_keys(
-        t, {"family", "delta1", "steps", "l0", "step", "gradient", "gd_step", "success_radius"},
-        where);
+    r.only_keys(t,
+                {"family", "delta1", "steps", "l0", "step", "gradient", "gd_step",
+                 "gd_schedule_baseline", "success_radius"},
+                where);
     GoSweepSpec sweep;
     sweep.name = name;
     sweep.family = load_family_at(r, r.need(t, "family", where), root, sweep.family_path);

@@ -23,6 +23,7 @@
 //   step = 0.05                    # fixed η
 //   gradient = "monte-carlo"       # or "closed-form"
 //   gd_step = 0.0001               # optional baseline step (default GO's last step)
+//   gd_schedule_baseline = true    # optional: also plain GD with GO's step η_m per stage
 //   success_radius = 0.5           # max-norm radius around x* counted as "reached"
 //   stage_targets = true           # run only: certify x*_{δ_m} per stage (optional, false)
 //
