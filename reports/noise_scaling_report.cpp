@@ -233,7 +233,8 @@ ExperimentOutcome run_noise_scaling_report(const ExperimentContext& ctx, const f
     NoiseScalingConfig config = noise_scaling_config(table);
     config.train.run.threads = ctx.threads;
     const sgd::DataSplit data = sgd::load_training_data(config.train);
-    NoiseScalingResult result = run_noise_scaling(config, data, ctx.work, ctx.resume);
+    NoiseScalingResult result =
+        run_noise_scaling(config, data, experiment_work(ctx, "noise_scaling"), ctx.resume);
     result.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ExperimentOutcome outcome = reports::noise_scaling_outcome(result);

@@ -1,7 +1,7 @@
 #pragma once
 // Experiment 1 of `gradcert report`: mini-batch gradient noise against the batch size
 // (verify/empirical/noise_scaling.hpp). Loads verify/experiments/noise_scaling.toml from
-// ctx.source (table ctx.mode), runs the experiment in ctx.work, and writes
+// ctx.source (table ctx.mode), runs the experiment in ctx.work/noise_scaling, and writes
 // dir/noise_scaling.md, dir/noise_scaling.json (the result plus "outcome") and
 // dir/noise_scaling-{noise,c2,qq}.svg. Returns the outcome (claim "noise-scaling").
 #include <filesystem>

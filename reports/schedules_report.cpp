@@ -128,8 +128,10 @@ verify::ClaimFinding delta_vs_smith(const verify::SchedulesResult& r, double z) 
     f.summary = fmt::format(
         "final training loss {} and {} (criterion |diff| > {}·SE from the seed sd: δ ∝ η/√b "
         "predicts batch-x2 ≈ lr-sqrt2 ≠ lr-half, noise ∝ η/b predicts batch-x2 ≈ lr-half); "
-        "test accuracy {}, {}",
-        diff_text(d_sqrt, 3), diff_text(d_half, 3), z, diff_text(a_sqrt), diff_text(a_half));
+        "test accuracy {}, {}; updates batch-x2 {} vs {} for the η arms (equal epochs, so the "
+        "batch arm also takes fewer steps)",
+        diff_text(d_sqrt, 3), diff_text(d_half, 3), z, diff_text(a_sqrt), diff_text(a_half),
+        sig(batch->updates_mean, 5), sig(lr->updates_mean, 5));
     return f;
 }
 
@@ -254,7 +256,8 @@ ExperimentOutcome run_schedules_report(const ExperimentContext& ctx, const fs::p
     SchedulesConfig config = schedules_config(table);
     config.train.run.threads = ctx.threads;
     const sgd::DataSplit data = sgd::load_training_data(config.train);
-    const SchedulesResult result = run_schedules(config, data, ctx.work, ctx.resume);
+    const SchedulesResult result =
+        run_schedules(config, data, experiment_work(ctx, "schedules"), ctx.resume);
     ExperimentOutcome outcome = reports::schedules_outcome(result);
 
     const std::string acc_svg = std::string(reports::kName) + "-accuracy.svg";

@@ -1,7 +1,7 @@
 #pragma once
 // Experiment 2 of `gradcert report`: schedules with equal δ decay
 // (verify/empirical/schedules.hpp). Loads verify/experiments/schedules.toml from ctx.source
-// (table ctx.mode), runs every arm × seed in ctx.work, and writes dir/schedules.md,
+// (table ctx.mode), runs every arm × seed in ctx.work/schedules, and writes dir/schedules.md,
 // dir/schedules.json (the result plus "outcome") and dir/schedules-{accuracy,loss,delta}.svg.
 // Claims: "delta-vs-smith", "decay-beats-constant", "batch-beats-lr", "poly-optimal".
 #include <filesystem>

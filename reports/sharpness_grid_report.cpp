@@ -143,13 +143,28 @@ verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResu
 
     verify::ClaimFinding large;
     large.claim = "large-batch-sharp";
-    large.evidence = above_zero(b_lambda)   ? Evidence::supported
-                     : below_zero(b_lambda) ? Evidence::contradicted
-                                            : Evidence::inconclusive;
+    // At a fixed η: under no relation each row's ρ is as likely positive as negative, so all of
+    // ≥ 4 rows positive has probability ≤ 1/16.
+    int rows_positive = 0, rows_negative = 0;
+    std::string rows;
+    for (const auto& [lr, rho] : r.batch_lambda_within_lr) {
+        rows_positive += rho > 0;
+        rows_negative += rho < 0;
+        rows += fmt::format("{}η={}: {}", rows.empty() ? "" : ", ", sig(lr, 3), sig(rho, 2));
+    }
+    const int nrows = static_cast<int>(r.batch_lambda_within_lr.size());
+    const bool rows_agree_up = nrows >= 4 && rows_positive == nrows;
+    const bool rows_agree_down = nrows >= 4 && rows_negative == nrows;
+    large.evidence = above_zero(b_lambda) || (rows_agree_up && !below_zero(b_lambda))
+                         ? Evidence::supported
+                     : below_zero(b_lambda) || rows_agree_down ? Evidence::contradicted
+                                                               : Evidence::inconclusive;
     large.summary = fmt::format(
-        "Spearman {} ({}% bootstrap CI over grid points; supported if the CI lies above 0); "
-        "{}",
-        rho_text(b_lambda), pct, rho_text(d_lambda));
+        "pooled Spearman {} ({}% bootstrap CI over grid points); within each η row ρ(b, λ_max) "
+        "= {} ({} of {} rows positive); supported if the pooled CI lies above 0 or every one of "
+        "≥ 4 rows is positive (probability ≤ 1/16 under no relation); {}",
+        rho_text(b_lambda), pct, rows.empty() ? "n/a" : rows, rows_positive, nrows,
+        rho_text(d_lambda));
     o.findings.push_back(large);
 
     verify::ClaimFinding mono;
@@ -217,7 +232,8 @@ ExperimentOutcome run_sharpness_grid_report(const ExperimentContext& ctx, const 
     SharpnessGridConfig config = sharpness_grid_config(table);
     config.train.run.threads = ctx.threads;
     const sgd::DataSplit data = sgd::load_training_data(config.train);
-    const SharpnessGridResult result = run_sharpness_grid(config, data, ctx.work, ctx.resume);
+    const SharpnessGridResult result =
+        run_sharpness_grid(config, data, experiment_work(ctx, "sharpness_grid"), ctx.resume);
     ExperimentOutcome outcome = reports::sharpness_grid_outcome(result);
 
     const std::string lambda_svg = std::string(reports::kName) + "-lambda.svg";

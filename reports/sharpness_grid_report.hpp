@@ -1,7 +1,7 @@
 #pragma once
 // Experiment 3 of `gradcert report`: batch size, δ, sharpness and generalisation
 // (verify/empirical/sharpness_grid.hpp). Loads verify/experiments/sharpness_grid.toml from
-// ctx.source (table ctx.mode), trains the (η, b) grid in ctx.work, and writes
+// ctx.source (table ctx.mode), trains the (η, b) grid in ctx.work/sharpness_grid, and writes
 // dir/sharpness_grid.md, dir/sharpness_grid.json (the result plus "outcome") and
 // dir/sharpness_grid-{lambda,sharpness,accuracy}.svg. Claims: "large-batch-sharp",
 // "delta-sharpness-monotone", "accuracy-concave-delta".

@@ -13,8 +13,8 @@ ExperimentTable load_experiment_table(const ExperimentContext& ctx, const std::s
                                  ctx.mode);
 }
 
-std::filesystem::path experiment_work(const ExperimentContext& ctx) {
-    return ctx.work;
+std::filesystem::path experiment_work(const ExperimentContext& ctx, const std::string& name) {
+    return ctx.work / name;
 }
 
 std::string sig(double v, int digits) {

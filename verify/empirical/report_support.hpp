@@ -16,8 +16,9 @@ namespace gradcert::verify {
 // verify/experiments/<name>.toml under ctx.source, table ctx.mode.
 ExperimentTable load_experiment_table(const ExperimentContext& ctx, const std::string& name);
 
-// The work directory of one experiment: ctx.work (which is the experiment's own directory).
-std::filesystem::path experiment_work(const ExperimentContext& ctx);
+// The work directory of one experiment: ctx.work/<name>, so experiments sharing one ctx.work
+// never clear each other's state.
+std::filesystem::path experiment_work(const ExperimentContext& ctx, const std::string& name);
 
 // "0.1234" with `digits` significant digits; "n/a" for a non-finite value.
 std::string sig(double v, int digits = 4);

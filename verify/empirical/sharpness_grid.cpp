@@ -161,6 +161,16 @@ void analyse_grid(SharpnessGridResult& r) {
     add("delta", delta, "sharpness", sharp);
     add("batch", batch, "lambda_max", lambda);
     add("delta", delta, "test_acc", acc);
+    r.batch_lambda_within_lr.clear();
+    for (double lr : c.lrs) {
+        std::vector<double> b_row, l_row;
+        for (const GridPoint& p : ok)
+            if (p.lr == lr) {
+                b_row.push_back(p.batch);
+                l_row.push_back(p.lambda_max);
+            }
+        if (b_row.size() >= 3) r.batch_lambda_within_lr.emplace_back(lr, spearman(b_row, l_row));
+    }
     r.accuracy_fit = QuadraticFit{};
     r.curvature = BootstrapInterval{};
     r.peak_delta = kNaN;
@@ -285,6 +295,7 @@ nlohmann::json to_json(const SharpnessGridResult& r) {
               {"confidence", c.confidence}}},
             {"points", points},
             {"correlations", corr},
+            {"spearman_batch_lambda_within_lr", r.batch_lambda_within_lr},
             {"accuracy_quadratic_in_log10_delta",
              {{"c0", num(q.c0)},
               {"c1", num(q.c1)},

@@ -65,6 +65,9 @@ struct SharpnessGridResult {
     QuadraticFit accuracy_fit;    // accuracy ≈ c0 + c1·log₁₀δ̂ + c2·log₁₀²δ̂
     BootstrapInterval curvature;  // c2 with a bootstrap interval over grid points
     double peak_delta = 0.0;      // 10^vertex (meaningful when c2 < 0)
+    // Spearman ρ(b, λ_max) within each η row of the grid (rows with ≥ 3 points): the effect of
+    // the batch size at a fixed learning rate.
+    std::vector<std::pair<double, double>> batch_lambda_within_lr;
     double wall_seconds = 0.0;
 
     const Correlation* correlation(const std::string& x, const std::string& y) const;
