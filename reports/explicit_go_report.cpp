@@ -78,7 +78,7 @@ std::string failure_text(const GoFamilyResult& f) {
 }
 
 std::string sci(double v) {
-    return fmt::format("{:.3g}", v);
+    return std::isnan(v) ? std::string("—") : fmt::format("{:.3g}", v);
 }
 
 std::string percent(int k, int n) {
