@@ -26,8 +26,15 @@ std::string_view centering_name(Centering c) {
             return "next";
         case Centering::gap:
             return "gap";
+        case Centering::both:
+            return "both";
     }
     throw std::logic_error("centering_name: invalid centering");
+}
+
+std::vector<Centering> centering_variants(Centering c) {
+    if (c == Centering::both) return {Centering::next, Centering::gap};
+    return {c};
 }
 
 Definition parse_definition(std::string_view text) {
@@ -39,9 +46,9 @@ Definition parse_definition(std::string_view text) {
 }
 
 Centering parse_centering(std::string_view text) {
-    for (Centering c : {Centering::next, Centering::gap})
+    for (Centering c : {Centering::next, Centering::gap, Centering::both})
         if (centering_name(c) == text) return c;
-    throw InputError("unknown centering '" + std::string(text) + "' (expected next or gap)");
+    throw InputError("unknown centering '" + std::string(text) + "' (expected next, gap or both)");
 }
 
 std::string_view definition_statement(Definition d) {
@@ -71,6 +78,8 @@ IntervalM centering_radius(Centering c, const IntervalM& delta_m, const Interval
             return delta_next;
         case Centering::gap:
             return delta_m - delta_next;
+        case Centering::both:
+            throw std::invalid_argument("centering_radius: 'both' names two radii (next, gap)");
     }
     throw std::logic_error("centering_radius: invalid centering");
 }
@@ -108,6 +117,8 @@ std::vector<StageCondition> stage_conditions(Definition d, Centering centering,
                                              const std::vector<IntervalM>& deltas,
                                              const std::vector<IntervalM>& sigma) {
     require_decreasing_positive(deltas);
+    if (d != Definition::sigma_nice && centering == Centering::both)
+        throw std::invalid_argument("stage_conditions: 'both' names two radii (next, gap)");
     std::vector<StageCondition> out;
     out.reserve(deltas.size());
     for (std::size_t i = 0; i < deltas.size(); ++i) {
@@ -149,6 +160,8 @@ IntervalM start_radius_factor(Centering c, const IntervalM& gamma) {
             return quarter / gamma + 1;
         case Centering::gap:
             return (quarter + 1 - gamma) / gamma;
+        case Centering::both:
+            throw std::invalid_argument("start_radius_factor: 'both' names two radii (next, gap)");
     }
     throw std::logic_error("start_radius_factor: invalid centering");
 }

@@ -18,11 +18,17 @@ namespace gradcert::theory {
 // on B(x*_{δ_m}; 3δ_m). σ_m-nice (v5/v6) [R]: as new σ-nice with a stage-dependent σ_m in (ii).
 enum class Definition { sigma_nice, new_sigma_nice, sigma_m_nice };
 // The uncertain centering radius of new σ-nice [R]: `next` R_m = δ_{m+1}; `gap`
-// R_m = δ_m − δ_{m+1}. Both equal δ_m/2 when γ_m = 1/2 (Hazan's case).
-enum class Centering { next, gap };
+// R_m = δ_m − δ_{m+1}. Both equal δ_m/2 when γ_m = 1/2 (Hazan's case). `both` asks for both
+// readings at once (a family file's default): the centering condition holds under `both` iff it
+// holds under `next` and under `gap`, and it fails iff it fails under either. It names two
+// radii, so the functions below that need one radius (centering_radius, start_radius_factor,
+// stage_conditions) take `next` or `gap` only; centering_variants expands `both`.
+enum class Centering { next, gap, both };
 
 std::string_view definition_name(Definition d);  // "sigma-nice", "new-sigma-nice", "sigma-m-nice"
-std::string_view centering_name(Centering c);    // "next", "gap"
+std::string_view centering_name(Centering c);    // "next", "gap", "both"
+// The single-radius readings a centering stands for: {c} for next/gap, {next, gap} for both.
+std::vector<Centering> centering_variants(Centering c);
 // Inverses of the names above; throw gradcert::InputError naming `text` when unknown.
 Definition parse_definition(std::string_view text);
 Centering parse_centering(std::string_view text);
@@ -31,7 +37,8 @@ std::string_view definition_statement(Definition d);
 
 // Hazan's centering radius δ/2 between x*_δ and x*_{δ/2} [P].
 IntervalM hazan_centering_radius(const IntervalM& delta);
-// R_m of new σ-nice [R]: δ_{m+1} (`next`) or δ_m − δ_{m+1} (`gap`).
+// R_m of new σ-nice [R]: δ_{m+1} (`next`) or δ_m − δ_{m+1} (`gap`); std::invalid_argument for
+// `both`.
 IntervalM centering_radius(Centering c, const IntervalM& delta_m, const IntervalM& delta_next);
 // Radius of the ball on which f̂_δ must be σ-strongly convex: 3δ [P].
 IntervalM convexity_radius(const IntervalM& delta);
@@ -43,7 +50,8 @@ IntervalM convexity_radius(const IntervalM& delta);
 // sigma: the strong-convexity modulus required at stage m: empty vector = not fixed (to be
 // certified), one value = the same σ for every stage (σ-nice, new σ-nice), deltas.size() values
 // = σ_m (σ_m-nice only). Throws std::invalid_argument if the δ's are not strictly decreasing and
-// positive, or if sigma has a size the definition does not allow.
+// positive, if sigma has a size the definition does not allow, or for Centering::both with a
+// definition that has a centering radius (new σ-nice, σ_m-nice).
 struct StageCondition {
     int stage;                           // m, from 1
     IntervalM delta;                     // δ_m
@@ -67,7 +75,7 @@ IntervalM centering_shift_bound(const IntervalM& lipschitz, const IntervalM& mea
 // Start-radius invariant [D]: an inner solver ending within δ_m/4 of x*_{δ_m}, plus centering,
 // starts stage m+1 inside B(x*_{δ_{m+1}}; ρ_m δ_{m+1}) with
 //   ρ_m = 1/(4γ_m) + 1 (`next`),   ρ_m = (1/4 + 1 − γ_m)/γ_m (`gap`).
-// Requires γ_m > 0.
+// Requires γ_m > 0 and a single-radius centering (std::invalid_argument otherwise).
 IntervalM start_radius_factor(Centering c, const IntervalM& gamma);
 // The limit 3/2: ρ_m ≤ 3/2 ⇔ γ_m ≥ 1/2 in both variants [D], so the start ball of radius
 // ρ_m δ_{m+1} ≤ 1.5 δ_{m+1} and the inner domain B(x̄; 1.5δ_{m+1}) lie in B(x*; 3δ_{m+1}).

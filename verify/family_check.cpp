@@ -152,23 +152,6 @@ void check_curvature(StageGeometry& g, StageResult& s, std::optional<double> sig
     s.convexity = convexity_finding(s, sigma);
 }
 
-std::vector<std::string> centering_variants(const FamilySpec& f) {
-    if (f.definition == Definition::sigma_nice) return {"half"};
-    switch (f.centering) {
-        case Centering::next:
-            return {"next"};
-        case Centering::gap:
-            return {"gap"};
-        case Centering::both:
-            return {"next", "gap"};
-    }
-    return {"next", "gap"};
-}
-
-theory::Centering to_theory(const std::string& v) {
-    return v == "next" ? theory::Centering::next : theory::Centering::gap;
-}
-
 void add_stage_links(StageGeometry& g, const FamilySpec& f, const FamilyCheckResult& r,
                      StageResult& s, const StageResult* next) {
     if (f.definition == Definition::sigma_nice) {
@@ -181,10 +164,11 @@ void add_stage_links(StageGeometry& g, const FamilySpec& f, const FamilyCheckRes
     if (!next) return;
     s.gamma = next->delta / s.delta;
     s.gamma_condition = gamma_finding(f, static_cast<size_t>(s.m - 1), *s.gamma);
-    for (const std::string& v : centering_variants(f)) {
-        IntervalM radius = theory::centering_radius(to_theory(v), s.delta, next->delta);
+    for (Centering c : theory::centering_variants(f.centering)) {
+        const std::string v(centering_name(c));
+        IntervalM radius = theory::centering_radius(c, s.delta, next->delta);
         s.centering.push_back(centering_between(v, radius, s.minimizers, next->minimizers));
-        s.start_radius.push_back({v, theory::start_radius_factor(to_theory(v), *s.gamma)});
+        s.start_radius.push_back({v, theory::start_radius_factor(c, *s.gamma)});
     }
     std::optional<double> sigma_for_bound;
     if (f.sigma) sigma_for_bound = f.sigma->lower_double();

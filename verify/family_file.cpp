@@ -456,30 +456,6 @@ std::string_view kernel_name(KernelName k) {
     return "?";
 }
 
-std::string_view definition_name(Definition d) {
-    switch (d) {
-        case Definition::sigma_nice:
-            return "sigma-nice";
-        case Definition::new_sigma_nice:
-            return "new-sigma-nice";
-        case Definition::sigma_m_nice:
-            return "sigma-m-nice";
-    }
-    return "?";
-}
-
-std::string_view centering_name(Centering c) {
-    switch (c) {
-        case Centering::next:
-            return "next";
-        case Centering::gap:
-            return "gap";
-        case Centering::both:
-            return "both";
-    }
-    return "?";
-}
-
 expr::ParseContext FamilySpec::parse_context() const {
     return expr::ParseContext{file, f_line, dim, params, params_text};
 }

@@ -34,16 +34,19 @@
 #include "numerics/expr/decompose.hpp"
 #include "numerics/expr/expr.hpp"
 #include "numerics/interval/interval.hpp"
+#include "theory/nice.hpp"
 
 namespace gradcert::verify {
 
 enum class KernelName { uniform_ball, gaussian_unit, gaussian };
-enum class Definition { sigma_nice, new_sigma_nice, sigma_m_nice };
-enum class Centering { next, gap, both };
+// The niceness definitions and centering variants are theory's (theory/nice.hpp, where `both`
+// is documented); their names are theory::definition_name / centering_name.
+using theory::Centering;
+using theory::centering_name;
+using theory::Definition;
+using theory::definition_name;
 
-std::string_view kernel_name(KernelName k);      // "uniform-ball", "gaussian-unit", "gaussian"
-std::string_view definition_name(Definition d);  // "sigma-nice", "new-sigma-nice", "sigma-m-nice"
-std::string_view centering_name(Centering c);    // "next", "gap", "both"
+std::string_view kernel_name(KernelName k);  // "uniform-ball", "gaussian-unit", "gaussian"
 
 // δ_m = δ_1((M − m + 1)/M)^p, m = 1..M (paper.md §5; δ_{M+1} = 0 is not a stage).
 struct PolynomialSchedule {

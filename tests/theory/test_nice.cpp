@@ -15,10 +15,25 @@ TEST_CASE("names round-trip; unknown names are input errors", "[theory][nice]") 
         CHECK(parse_definition(definition_name(d)) == d);
         CHECK(!definition_statement(d).empty());
     }
-    for (Centering c : {Centering::next, Centering::gap})
+    for (Centering c : {Centering::next, Centering::gap, Centering::both})
         CHECK(parse_centering(centering_name(c)) == c);
+    CHECK(centering_name(Centering::both) == "both");
     CHECK_THROWS_AS(parse_definition("nice"), InputError);
-    CHECK_THROWS_AS(parse_centering("both"), InputError);
+    CHECK_THROWS_AS(parse_centering("all"), InputError);
+}
+
+TEST_CASE("centering 'both' stands for next and gap and has no single radius", "[theory][nice]") {
+    CHECK(centering_variants(Centering::both) ==
+          std::vector<Centering>{Centering::next, Centering::gap});
+    CHECK(centering_variants(Centering::gap) == std::vector<Centering>{Centering::gap});
+    const IntervalM one(1), half = IntervalM(1) / 2;
+    CHECK_THROWS_AS(centering_radius(Centering::both, one, half), std::invalid_argument);
+    CHECK_THROWS_AS(start_radius_factor(Centering::both, half), std::invalid_argument);
+    CHECK_THROWS_AS(stage_conditions(Definition::new_sigma_nice, Centering::both, {one, half}),
+                    std::invalid_argument);
+    // σ-nice has no R_m: any centering is accepted and ignored.
+    CHECK(stage_conditions(Definition::sigma_nice, Centering::both, {one, half}, {one}).size() ==
+          2);
 }
 
 TEST_CASE("invariant: rho_m <= 3/2 <=> gamma_m >= 1/2 on a grid, both centerings",
