@@ -143,28 +143,25 @@ verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResu
 
     verify::ClaimFinding large;
     large.claim = "large-batch-sharp";
-    // At a fixed η: under no relation each row's ρ is as likely positive as negative, so all of
-    // ≥ 4 rows positive has probability ≤ 1/16.
-    int rows_positive = 0, rows_negative = 0;
+    // At a fixed η: the permutation test of the summed within-row ρ(b, λ_max).
     std::string rows;
-    for (const auto& [lr, rho] : r.batch_lambda_within_lr) {
-        rows_positive += rho > 0;
-        rows_negative += rho < 0;
+    for (const auto& [lr, rho] : r.batch_lambda_within_lr)
         rows += fmt::format("{}η={}: {}", rows.empty() ? "" : ", ", sig(lr, 3), sig(rho, 2));
-    }
-    const int nrows = static_cast<int>(r.batch_lambda_within_lr.size());
-    const bool rows_agree_up = nrows >= 4 && rows_positive == nrows;
-    const bool rows_agree_down = nrows >= 4 && rows_negative == nrows;
-    large.evidence = above_zero(b_lambda) || (rows_agree_up && !below_zero(b_lambda))
+    const verify::StratifiedSpearman& st = r.batch_lambda_stratified;
+    const bool rows_up = st.groups >= 2 && st.p_upper < 0.05;
+    const bool rows_down = st.groups >= 2 && st.p_lower < 0.05;
+    large.evidence = (above_zero(b_lambda) || rows_up) && !below_zero(b_lambda) && !rows_down
                          ? Evidence::supported
-                     : below_zero(b_lambda) || rows_agree_down ? Evidence::contradicted
-                                                               : Evidence::inconclusive;
+                     : (below_zero(b_lambda) || rows_down) && !above_zero(b_lambda) && !rows_up
+                         ? Evidence::contradicted
+                         : Evidence::inconclusive;
     large.summary = fmt::format(
-        "pooled Spearman {} ({}% bootstrap CI over grid points); within each η row ρ(b, λ_max) "
-        "= {} ({} of {} rows positive); supported if the pooled CI lies above 0 or every one of "
-        "≥ 4 rows is positive (probability ≤ 1/16 under no relation); {}",
-        rho_text(b_lambda), pct, rows.empty() ? "n/a" : rows, rows_positive, nrows,
-        rho_text(d_lambda));
+        "within each η row ρ(b, λ_max) = {}; permutation test of their sum {} over {} rows: "
+        "one-sided p = {} (larger b sharper) / {} (larger b flatter); pooled over the grid {} "
+        "({}% bootstrap CI); supported if the row test gives p < 0.05 or the pooled CI lies "
+        "above 0, with nothing significant the other way; {}",
+        rows.empty() ? "n/a" : rows, sig(st.statistic, 3), st.groups, sig(st.p_upper, 2),
+        sig(st.p_lower, 2), rho_text(b_lambda), pct, rho_text(d_lambda));
     o.findings.push_back(large);
 
     verify::ClaimFinding mono;

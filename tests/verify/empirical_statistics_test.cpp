@@ -112,3 +112,21 @@ TEST_CASE("empirical statistics: seeded bootstrap", "[verify][empirical]") {
     CHECK(d.lo < 8.5);
     CHECK(d.hi > 8.5);
 }
+
+TEST_CASE("empirical statistics: stratified Spearman permutation test", "[verify][empirical]") {
+    // Four groups of 3 with within-group ρ = 1, 1, 0.5, 0.5. Each group's ρ under the null takes
+    // 1, 0.5, −0.5, −1 with probabilities 1/6, 2/6, 2/6, 1/6, so P(S ≥ 3) = (1 + 8 + 24)/1296.
+    const std::vector<std::vector<double>> x{{1, 2, 3}, {1, 2, 3}, {1, 2, 3}, {1, 2, 3}};
+    const std::vector<std::vector<double>> y{{1, 2, 3}, {5, 6, 9}, {1, 3, 2}, {2, 1, 3}};
+    const StratifiedSpearman t = stratified_spearman_test(x, y, 1000, 1);
+    CHECK(t.groups == 4);
+    CHECK(t.statistic == Approx(3.0));
+    CHECK(t.p_upper == Approx(33.0 / 1296.0).epsilon(1e-9));
+    CHECK(t.p_lower == Approx(1.0 - 9.0 / 1296.0).epsilon(1e-9));  // 1 − P(S ≥ 3.5)
+    // A group with a constant y carries no information and is skipped.
+    const StratifiedSpearman one =
+        stratified_spearman_test({{1, 2, 3}, {1, 2}}, {{3, 2, 1}, {4, 4}}, 100, 1);
+    CHECK(one.groups == 1);
+    CHECK(one.p_lower == Approx(1.0 / 6.0).epsilon(1e-9));
+    CHECK(one.p_upper == Approx(1.0).epsilon(1e-9));
+}

@@ -162,6 +162,7 @@ void analyse_grid(SharpnessGridResult& r) {
     add("batch", batch, "lambda_max", lambda);
     add("delta", delta, "test_acc", acc);
     r.batch_lambda_within_lr.clear();
+    std::vector<std::vector<double>> b_rows, l_rows;
     for (double lr : c.lrs) {
         std::vector<double> b_row, l_row;
         for (const GridPoint& p : ok)
@@ -169,8 +170,13 @@ void analyse_grid(SharpnessGridResult& r) {
                 b_row.push_back(p.batch);
                 l_row.push_back(p.lambda_max);
             }
-        if (b_row.size() >= 3) r.batch_lambda_within_lr.emplace_back(lr, spearman(b_row, l_row));
+        if (b_row.size() >= 3) {
+            r.batch_lambda_within_lr.emplace_back(lr, spearman(b_row, l_row));
+            b_rows.push_back(b_row);
+            l_rows.push_back(l_row);
+        }
     }
+    r.batch_lambda_stratified = stratified_spearman_test(b_rows, l_rows, 5000, seed + 7);
     r.accuracy_fit = QuadraticFit{};
     r.curvature = BootstrapInterval{};
     r.peak_delta = kNaN;
@@ -296,6 +302,11 @@ nlohmann::json to_json(const SharpnessGridResult& r) {
             {"points", points},
             {"correlations", corr},
             {"spearman_batch_lambda_within_lr", r.batch_lambda_within_lr},
+            {"spearman_batch_lambda_stratified",
+             {{"sum_of_rho", r.batch_lambda_stratified.statistic},
+              {"p_upper", r.batch_lambda_stratified.p_upper},
+              {"p_lower", r.batch_lambda_stratified.p_lower},
+              {"rows", r.batch_lambda_stratified.groups}}},
             {"accuracy_quadratic_in_log10_delta",
              {{"c0", num(q.c0)},
               {"c1", num(q.c1)},

@@ -68,6 +68,8 @@ struct SharpnessGridResult {
     // Spearman ρ(b, λ_max) within each η row of the grid (rows with ≥ 3 points): the effect of
     // the batch size at a fixed learning rate.
     std::vector<std::pair<double, double>> batch_lambda_within_lr;
+    // The permutation test of Σ_η ρ_η(b, λ_max) (statistics.hpp).
+    StratifiedSpearman batch_lambda_stratified;
     double wall_seconds = 0.0;
 
     const Correlation* correlation(const std::string& x, const std::string& y) const;

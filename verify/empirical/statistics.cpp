@@ -7,6 +7,7 @@
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <stdexcept>
 
@@ -258,6 +259,72 @@ BootstrapInterval spearman_ci(std::span<const double> x, std::span<const double>
             return spearman(xs, ys);
         },
         replicates, confidence, seed);
+}
+
+namespace {
+
+// The permutation distribution of ρ(x, y∘π) as (value → probability), keys rounded to 1e-9.
+std::map<long long, double> permutation_distribution(const std::vector<double>& x,
+                                                     const std::vector<double>& y, int draws,
+                                                     std::uint64_t seed) {
+    constexpr double kKey = 1e9;
+    std::map<long long, double> dist;
+    std::vector<double> perm = y;
+    auto add = [&](double w) { dist[std::llround(spearman(x, perm) * kKey)] += w; };
+    if (x.size() <= 7) {
+        std::vector<std::size_t> order(y.size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        std::vector<std::vector<std::size_t>> all;
+        do all.push_back(order);
+        while (std::next_permutation(order.begin(), order.end()));
+        for (const auto& o : all) {
+            for (std::size_t i = 0; i < o.size(); ++i) perm[i] = y[o[i]];
+            add(1.0 / static_cast<double>(all.size()));
+        }
+        return dist;
+    }
+    sgd::RunRng rng(seed);
+    for (int d = 0; d < draws; ++d) {
+        perm = y;
+        sgd::shuffle_in_place(perm, rng);
+        add(1.0 / draws);
+    }
+    return dist;
+}
+
+}  // namespace
+
+StratifiedSpearman stratified_spearman_test(const std::vector<std::vector<double>>& x,
+                                            const std::vector<std::vector<double>>& y, int draws,
+                                            std::uint64_t seed) {
+    if (x.size() != y.size())
+        throw std::invalid_argument("stratified_spearman_test: x and y need the same groups");
+    constexpr double kKey = 1e9;
+    StratifiedSpearman r;
+    std::map<long long, double> total{{0, 1.0}};
+    for (std::size_t g = 0; g < x.size(); ++g) {
+        require_same_size(x[g], y[g], "stratified_spearman_test");
+        const double rho = spearman(x[g], y[g]);
+        if (x[g].size() < 2 || !std::isfinite(rho)) continue;
+        ++r.groups;
+        r.statistic += rho;
+        const auto dist = permutation_distribution(
+            x[g], y[g], draws, sgd::stream_key(seed, sgd::Stream::subset, 0x57a7, g));
+        std::map<long long, double> next;
+        for (const auto& [a, pa] : total)
+            for (const auto& [b, pb] : dist) next[a + b] += pa * pb;
+        total = std::move(next);
+    }
+    const long long observed = std::llround(r.statistic * kKey);
+    const long long tolerance = r.groups + 1;  // rounding of the summed keys
+    r.p_upper = r.p_lower = 0.0;
+    for (const auto& [k, p] : total) {
+        if (k >= observed - tolerance) r.p_upper += p;
+        if (k <= observed + tolerance) r.p_lower += p;
+    }
+    r.p_upper = std::min(r.p_upper, 1.0);
+    r.p_lower = std::min(r.p_lower, 1.0);
+    return r;
 }
 
 }  // namespace gradcert::verify

@@ -79,4 +79,19 @@ BootstrapInterval bootstrap_ci_grouped(
 BootstrapInterval spearman_ci(std::span<const double> x, std::span<const double> y, int replicates,
                               double confidence, std::uint64_t seed);
 
+// A stratified rank-correlation test: the statistic is the sum over groups of Spearman's ρ
+// within each group; under the null hypothesis (within every group, y is exchangeable with
+// respect to x) its distribution is that of a sum of independent permutation distributions.
+// Groups of up to 7 pairs are enumerated exactly (all n! orders); larger groups use `draws`
+// seeded random permutations. Groups with fewer than 2 pairs or a constant x or y are skipped.
+struct StratifiedSpearman {
+    double statistic = 0.0;  // Σ_g ρ_g
+    double p_upper = 1.0;    // P(S ≥ statistic) under the null
+    double p_lower = 1.0;    // P(S ≤ statistic) under the null
+    int groups = 0;          // groups used
+};
+StratifiedSpearman stratified_spearman_test(const std::vector<std::vector<double>>& x,
+                                            const std::vector<std::vector<double>>& y, int draws,
+                                            std::uint64_t seed);
+
 }  // namespace gradcert::verify
