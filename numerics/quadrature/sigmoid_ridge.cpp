@@ -225,6 +225,8 @@ std::optional<std::array<IntervalD, 3>> GaussianSigmoidRidge::expectations(
     if (!(Z.lower() >= -max_argument && Z.upper() <= max_argument)) return std::nullopt;
     if (zero_spread_) return zero_spread(Z);
     const bool softplus = g_ == SigmoidRidge::softplus;
+    const double rate = softplus ? 1.0 : 2.0;
+    if (!(rate * (Z.mag() + S_.upper() * cutoff_) <= max_exponent)) return std::nullopt;
     const IntervalD range = softplus ? IntervalD(0.0, 1.0) : IntervalD(-1.0, 1.0);
     const IntervalD ez = softplus ? exp(-Z) : exp(-2 * Z);
     const int n = order_;

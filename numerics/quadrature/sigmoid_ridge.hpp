@@ -53,10 +53,13 @@ class GaussianSigmoidRidge {
     GaussianSigmoidRidge(SigmoidRidge g, const IntervalM& S, SigmoidRidgeOptions options = {});
 
     // Enclosures of (F_0, F_1, F_2) over Z, or nothing when Z is not within [−max_argument,
-    // max_argument] (the double tables would overflow: use the MPFR quadrature instead).
+    // max_argument] or an exponential of the rule, e^{±(z + s·t)} for |t| ≤ cutoff (tanh:
+    // e^{±2(z + s·t)}), could leave [e^{−max_exponent}, e^{max_exponent}] (double overflow or
+    // underflow): use the MPFR quadrature instead.
     std::optional<std::array<IntervalD, 3>> expectations(const IntervalD& Z) const;
 
     static constexpr double max_argument = 200;
+    static constexpr double max_exponent = 600;
     int pieces() const { return static_cast<int>(pieces_.size()); }
     double cutoff() const { return cutoff_; }
 

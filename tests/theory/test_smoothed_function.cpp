@@ -466,3 +466,25 @@ TEST_CASE("fast sigmoid ridges agree with the MPFR quadrature path at random box
             }
         }
 }
+
+TEST_CASE("fast sigmoid ridges fall back to the MPFR quadrature where doubles would overflow",
+          "[theory][smoothing][quadrature]") {
+    // δ = 30: e^{−s·t} over the fast rule's pieces would underflow, so both objects run the same
+    // MPFR quadrature and agree exactly.
+    const auto f = decomposition(
+        2, {},
+        {ridge(expr::RidgeKind::general, "1", {IntervalM(1), IntervalM(-2)}, IntervalM(0),
+               expr::RidgeFunction::softplus),
+         ridge(expr::RidgeKind::general, "2", {IntervalM::from_string("0.5"), IntervalM(1)},
+               IntervalM(0), expr::RidgeFunction::tanh)});
+    SmoothingOptions slow;
+    slow.fast_sigmoid_ridges = false;
+    const Kernel k{Kernel::Kind::gaussian, 2};
+    const SmoothedFunction fast(f, k, IntervalM(30)), mpfr(f, k, IntervalM(30), slow);
+    const VectorI<Mpfr> x = point({"0.3", "-0.2"});
+    const Jet<IntervalM> a = fast.evaluate(x), b = mpfr.evaluate(x);
+    CHECK(a.value.lower() == b.value.lower());
+    CHECK(a.value.upper() == b.value.upper());
+    CHECK(a.hess(0, 1).lower() == b.hess(0, 1).lower());
+    CHECK(a.hess(0, 1).upper() == b.hess(0, 1).upper());
+}

@@ -173,6 +173,9 @@ TEST_CASE("fast sigmoid ridges refuse what the double tables cannot handle",
     CHECK_FALSE(rule.expectations(IntervalD::entire()));
     CHECK(rule.expectations(interval(-200, 200)));
     CHECK(rule.cutoff() >= 9);
+    // e^{−s·t} at the far pieces would underflow: refused (the caller falls back to MPFR).
+    const GaussianSigmoidRidge steep(SigmoidRidge::tanh, IntervalM(40));
+    CHECK_FALSE(steep.expectations(IntervalD(0.5)));
     CHECK_THROWS_AS(GaussianSigmoidRidge(SigmoidRidge::tanh, IntervalM(-1)), InputError);
     CHECK_THROWS_AS(GaussianSigmoidRidge(SigmoidRidge::tanh, IntervalM::entire()), InputError);
     CHECK_THROWS_AS(GaussianSigmoidRidge(SigmoidRidge::tanh, IntervalM(1), {.order = 3}),
