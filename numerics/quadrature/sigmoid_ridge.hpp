@@ -27,8 +27,10 @@
 // Pieces have width h(t) = h_0·e^{t²/(2(n+1))} (h_0 = spread_per_piece / sup S for softplus, half
 // that for tanh, whose derivatives grow twice as fast; at most 2), so the
 // remainder, ∝ (s·h)^n·φ(m)·h, is spread evenly; L ≥ 9 (tail below 1e−17·(A + B)).
-// Accuracy for a thin Z: about 1e−12 absolute at the defaults (order 10, s·h_0 = 0.5), limited
-// by double rounding below that; it does not improve with the MPFR working precision.
+// Accuracy for a thin Z at the defaults (order 10, s·h_0 = 0.5), measured for s ≤ 1.6: widths
+// 1e−15..1e−12 for E[g], up to 2e−11 (softplus) / 3e−10 (tanh) for E[g''], against 1e−7..1e−5
+// for ridge_expectations with 64 pieces at 128 bits; it does not improve with the MPFR working
+// precision. Cost: 30..300 µs per call (8..30 pieces), against ~75 ms.
 #include <array>
 #include <optional>
 #include <vector>
