@@ -59,13 +59,13 @@ std::string setup_text(const verify::SharpnessGridResult& r) {
 std::string grid_table(const verify::SharpnessGridResult& r) {
     std::vector<std::vector<std::string>> rows;
     for (const GridPoint& p : r.points)
-        rows.push_back({sig(p.lr), std::to_string(p.batch), std::to_string(p.seed),
-                        std::to_string(p.updates),
-                        verify::with_interval(p.delta, p.delta_lo, p.delta_hi, 3),
-                        sig(p.lambda_max), sig(p.lambda_relative_change, 2), sig(p.sharpness),
-                        sig(p.train_loss), sig(p.test_acc), p.status});
+        rows.push_back(
+            {sig(p.lr), std::to_string(p.batch), std::to_string(p.seed), std::to_string(p.updates),
+             verify::with_interval(p.delta, p.delta_lo, p.delta_hi, 3), sig(p.lambda_max),
+             sig(p.lambda_relative_change, 2), sig(p.sharpness), sig(p.train_loss), sig(p.test_acc),
+             p.status, verify::usable_grid_point(r, p) ? "yes" : "no"});
     return markdown_table({"η", "b", "seed", "updates", "δ̂ [t-CI]", "λ_max", "λ rel. change",
-                           "ε-sharpness (%)", "train loss", "test acc", "status"},
+                           "ε-sharpness (%)", "train loss", "test acc", "status", "in statistics"},
                           rows);
 }
 
@@ -257,7 +257,10 @@ ExperimentOutcome run_sharpness_grid_report(const ExperimentContext& ctx, const 
         "increase in the box. Rank correlations are Spearman's ρ with percentile-bootstrap "
         "intervals over grid points (points are not independent replicates, so the "
         "intervals are indicative). The concavity test fits accuracy ≈ c₀ + c₁ log₁₀δ̂ + "
-        "c₂ log₁₀²δ̂ and bootstraps c₂ over grid points.\n\n";
+        "c₂ log₁₀²δ̂ and bootstraps c₂ over grid points. A run whose final training loss is "
+        "at least 0.9·ln(classes) collapsed (no better than chance, e.g. dead units after a "
+        "too-large step) and is listed but left out of every statistic, as is a run whose "
+        "probes are not finite.\n\n";
     md += "## Grid\n\n" + reports::grid_table(result) + "\n";
     md += findings_markdown(outcome);
     md += fmt::format(

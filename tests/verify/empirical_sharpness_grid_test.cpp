@@ -39,13 +39,20 @@ TEST_CASE("sharpness grid: statistics on hand-made points", "[verify][empirical]
     CHECK(r.accuracy_fit.c2 == Approx(-1.0).epsilon(1e-10));
     CHECK(r.peak_delta == Approx(std::pow(10.0, -0.5)).epsilon(1e-9));
     CHECK(r.curvature.hi < 0.0);
-    // A point with a non-finite probe is left out of the statistics.
+    // A point with a non-finite probe is left out of the statistics, and so is a collapsed run
+    // (final training loss ≥ 0.9·ln 10 with 10 classes).
     GridPoint bad;
     bad.delta = NAN;
     bad.batch = 4;
     r.points.push_back(bad);
+    GridPoint collapsed = r.points.front();
+    collapsed.train_loss = 2.30;
+    r.points.push_back(collapsed);
+    r.classes = 10;
     analyse_grid(r);
     CHECK(r.accuracy_fit.n == 7);
+    CHECK_FALSE(usable_grid_point(r, collapsed));
+    CHECK(usable_grid_point(r, r.points.front()));
 }
 
 TEST_CASE("sharpness grid: tiny synthetic grid and resume", "[verify][empirical]") {

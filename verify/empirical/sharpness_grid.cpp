@@ -134,13 +134,18 @@ const Correlation* SharpnessGridResult::correlation(const std::string& x,
     return nullptr;
 }
 
+bool usable_grid_point(const SharpnessGridResult& r, const GridPoint& p) {
+    const bool finite = std::isfinite(p.delta) && p.delta > 0 && std::isfinite(p.lambda_max) &&
+                        std::isfinite(p.sharpness) && std::isfinite(p.test_acc);
+    const bool collapsed = r.classes > 1 && !(p.train_loss < 0.9 * std::log(r.classes));
+    return finite && !collapsed;
+}
+
 void analyse_grid(SharpnessGridResult& r) {
     const SharpnessGridConfig& c = r.config;
     std::vector<GridPoint> ok;
     for (const GridPoint& p : r.points)
-        if (std::isfinite(p.delta) && p.delta > 0 && std::isfinite(p.lambda_max) &&
-            std::isfinite(p.sharpness) && std::isfinite(p.test_acc))
-            ok.push_back(p);
+        if (usable_grid_point(r, p)) ok.push_back(p);
     const std::vector<double> delta = column(ok, &GridPoint::delta),
                               lambda = column(ok, &GridPoint::lambda_max),
                               sharp = column(ok, &GridPoint::sharpness),
@@ -215,6 +220,7 @@ SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
     prepare_work_directory(work, resume);
     SharpnessGridResult result;
     result.config = config;
+    result.classes = data.train.classes;
     const nlohmann::json probe_setup = {{"noise_pool", config.noise_pool},
                                         {"noise_batches", config.noise_batches},
                                         {"hessian_size", config.hessian_size},
@@ -273,6 +279,7 @@ nlohmann::json to_json(const SharpnessGridResult& r) {
         j["status"] = p.status;
         j["test_acc"] = num(p.test_acc);
         j["updates"] = p.updates;
+        j["used_in_statistics"] = usable_grid_point(r, p);
         points.push_back(j);
     }
     nlohmann::json corr = nlohmann::json::array();

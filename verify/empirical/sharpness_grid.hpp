@@ -60,6 +60,8 @@ struct Correlation {
 
 struct SharpnessGridResult {
     SharpnessGridConfig config;
+    int classes = 0;  // of the dataset: a run whose final training loss is ≥ 0.9·ln(classes)
+                      // collapsed (no better than chance) and is left out of the statistics
     std::vector<GridPoint> points;
     std::vector<Correlation> correlations;  // δ̂–λ_max, δ̂–sharpness, b–λ_max, δ̂–accuracy
     QuadraticFit accuracy_fit;    // accuracy ≈ c0 + c1·log₁₀δ̂ + c2·log₁₀²δ̂
@@ -75,7 +77,10 @@ struct SharpnessGridResult {
     const Correlation* correlation(const std::string& x, const std::string& y) const;
 };
 
-// The statistics over grid points (exposed for tests).
+// Whether a point enters the statistics: finite probes and not collapsed (see `classes`).
+bool usable_grid_point(const SharpnessGridResult& r, const GridPoint& p);
+
+// The statistics over the usable grid points (exposed for tests).
 void analyse_grid(SharpnessGridResult& r);
 
 nlohmann::json to_json(const SharpnessGridResult& r);
