@@ -618,8 +618,9 @@ std::string explicit_go_markdown(const ExplicitGoResult& r, const ExperimentOutc
 verify::ExperimentOutcome run_explicit_go_report(const verify::ExperimentContext& ctx,
                                                  const std::filesystem::path& dir) {
     const auto t0 = std::chrono::steady_clock::now();
-    const auto config = verify::go::load_explicit_go_config(
+    auto config = verify::go::load_explicit_go_config(
         ctx.source / "verify" / "experiments" / "explicit_go.toml", ctx.mode, ctx.source);
+    config.file = "verify/experiments/explicit_go.toml";  // stable across checkouts
     ExplicitGoResult r = verify::go::run_explicit_go_experiment(config, ctx.threads);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ExperimentOutcome outcome = explicit_go_outcome(r);
