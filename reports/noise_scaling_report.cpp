@@ -212,7 +212,7 @@ verify::ExperimentOutcome noise_scaling_outcome(const verify::NoiseScalingResult
     }
     for (const auto& a : last.batches) {
         const auto& e = a.estimate;
-        if (e.batch != r.config.train.optim.batch && &a != &last.batches.front()) continue;
+        if (e.batch != r.config.train.optim.batch) continue;  // Ĉ² at the run's own b₀
         o.checks.push_back({fmt::format("c2_b{}_epoch{}", e.batch, last.epoch), e.c2.value,
                             3.0 * std::max(e.c2.hi - e.c2.value, e.c2.value - e.c2.lo),
                             "3 × the Student-t CI half-width over the K batches"});
