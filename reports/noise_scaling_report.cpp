@@ -197,9 +197,11 @@ verify::ExperimentOutcome noise_scaling_outcome(const verify::NoiseScalingResult
     const auto& last = r.points.back();
     const auto& b0 = last.batches.front();
     f.summary = fmt::format(
-        "corrected slope of log E‖ω‖² on log b (theory −1; {}% bootstrap CI) {}; {} of {} CIs "
-        "contain −1; Ĉ² varies by ×{} over b at the last point; δ̂ = {} at b = {}",
-        static_cast<int>(std::round(100 * r.config.confidence)), slopes, inside, np,
+        "corrected slope of log E‖ω‖² on log b (theory −1; simultaneous {}% bootstrap CIs, "
+        "Bonferroni: {}% each) {}; {} of {} CIs contain −1; Ĉ² varies by ×{} over b at the last "
+        "point; δ̂ = {} at b = {}",
+        static_cast<int>(std::round(100 * r.config.confidence)),
+        sig(100 * verify::slope_interval_level(r.config), 3), slopes, inside, np,
         sig(last.c2_max_over_min, 3), sig(b0.estimate.delta.value, 3), b0.estimate.batch);
     o.findings.push_back(f);
     for (const auto& p : r.points) {
@@ -258,7 +260,9 @@ ExperimentOutcome run_noise_scaling_report(const ExperimentContext& ctx, const f
         "log E‖ω‖² on log b is −1: the experiment checks that the engine's mini-batch gradients "
         "obey the 1/b law with a b-independent Ĉ² (which makes δ = ηC/√b well defined), at "
         "several points of training. Slopes are least-squares fits over the b grid; their "
-        "intervals are percentile bootstraps over the K values of every b; intervals of E‖ω‖², "
+        "intervals are percentile bootstraps over the K values of every b, each at the Bonferroni "
+        "level that makes the intervals of all measurement points hold simultaneously at the "
+        "stated confidence (the claim asks that every one contain −1); intervals of E‖ω‖², "
         "Ĉ² and δ̂ are Student-t intervals over the K values. ν̂ = 2·mean²/variance of the s_k "
         "is the effective number of Gaussian directions (‖ω‖² ~ χ²_ν/ν·mean for isotropic "
         "Gaussian noise in ν directions); QQ r is the correlation of the sorted values with "

@@ -94,3 +94,13 @@ TEST_CASE("noise scaling: analysis of hand-made values", "[verify][empirical]") 
     CHECK(std::isinf(p.batches[0].chi2_dof));
     CHECK_THROWS(analyse_noise_point(c, 0, n, m, {values[0]}, 1.0, 0.5, 3.0));
 }
+
+TEST_CASE("noise slope intervals are simultaneous over the measurement points (Bonferroni)",
+          "[empirical]") {
+    NoiseScalingConfig c = tiny_config();
+    c.confidence = 0.95;
+    c.points = {0, 1, 5};
+    CHECK(slope_interval_level(c) == Approx(1.0 - 0.05 / 3).epsilon(1e-15));
+    c.points = {3};
+    CHECK(slope_interval_level(c) == Approx(0.95).epsilon(1e-15));
+}

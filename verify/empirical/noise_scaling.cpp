@@ -175,6 +175,11 @@ nlohmann::json interval_json(const sgd::Interval95& i) {
 
 }  // namespace
 
+double slope_interval_level(const NoiseScalingConfig& c) {
+    return 1.0 -
+           (1.0 - c.confidence) / static_cast<double>(std::max<std::size_t>(c.points.size(), 1));
+}
+
 NoiseScalingConfig noise_scaling_config(const ExperimentTable& t) {
     t.check_keys({"points", "batches", "samples", "pool", "bootstrap", "confidence"});
     NoiseScalingConfig c;
@@ -216,12 +221,13 @@ NoisePoint analyse_noise_point(const NoiseScalingConfig& c, int epoch, int popul
     for (const auto& v : values) sizes.push_back(static_cast<int>(v.size()));
     const std::uint64_t seed = sgd::stream_key(c.train.run.seed, sgd::Stream::subset, 0x5e0,
                                                static_cast<std::uint64_t>(epoch));
+    const double level = slope_interval_level(c);
     p.plain_ci = bootstrap_ci_grouped(
         sizes, [&](const auto& idx) { return slope_of(c, pool, values, idx, false); }, c.bootstrap,
-        c.confidence, seed);
+        level, seed);
     p.corrected_ci = bootstrap_ci_grouped(
         sizes, [&](const auto& idx) { return slope_of(c, pool, values, idx, true); }, c.bootstrap,
-        c.confidence, seed + 1);
+        level, seed + 1);
     p.c2_geometric_mean = std::exp(mean(logc2));
     p.c2_max_over_min = std::exp(*std::max_element(logc2.begin(), logc2.end()) -
                                  *std::min_element(logc2.begin(), logc2.end()));

@@ -38,6 +38,11 @@ struct NoiseScalingConfig {
 // confidence. Throws InputError naming the file for bad values.
 NoiseScalingConfig noise_scaling_config(const ExperimentTable& t);
 
+// The level of each point's slope interval, 1 − (1 − confidence)/#points (Bonferroni), so that
+// the intervals of all measurement points hold simultaneously at `confidence`: the claim is
+// judged on "every interval contains −1", a joint statement.
+double slope_interval_level(const NoiseScalingConfig& c);
+
 struct NoiseAtBatch {
     sgd::NoiseEstimate estimate;  // s_k values, mean_sq, V̂, Ĉ², δ̂ with intervals
     double corrected = 0.0;       // mean_sq·(m − 1)/(m − b) = V̂/b
