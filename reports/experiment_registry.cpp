@@ -10,9 +10,9 @@ namespace gradcert::reports {
 
 const std::vector<ExperimentEntry>& experiment_registry() {
     static const std::vector<ExperimentEntry> entries{
-        {"noise_scaling", verify::run_noise_scaling_report},
-        {"schedules", verify::run_schedules_report},
-        {"sharpness_grid", verify::run_sharpness_grid_report},
+        {"noise_scaling", run_noise_scaling_report},
+        {"schedules", run_schedules_report},
+        {"sharpness_grid", run_sharpness_grid_report},
         {"explicit_go", run_explicit_go_report},
     };
     return entries;

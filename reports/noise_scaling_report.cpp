@@ -225,11 +225,10 @@ verify::ExperimentOutcome noise_scaling_outcome(const verify::NoiseScalingResult
     return o;
 }
 
-}  // namespace gradcert::reports
 
-namespace gradcert::verify {
-
-ExperimentOutcome run_noise_scaling_report(const ExperimentContext& ctx, const fs::path& dir) {
+verify::ExperimentOutcome run_noise_scaling_report(const verify::ExperimentContext& ctx,
+                                                   const fs::path& dir) {
+    using namespace verify;
     const auto t0 = std::chrono::steady_clock::now();
     const ExperimentTable table = load_experiment_table(ctx, "noise_scaling");
     NoiseScalingConfig config = noise_scaling_config(table);
@@ -286,4 +285,4 @@ ExperimentOutcome run_noise_scaling_report(const ExperimentContext& ctx, const f
     return outcome;
 }
 
-}  // namespace gradcert::verify
+}  // namespace gradcert::reports

@@ -251,11 +251,10 @@ verify::ExperimentOutcome schedules_outcome(const verify::SchedulesResult& r, do
     return o;
 }
 
-}  // namespace gradcert::reports
 
-namespace gradcert::verify {
-
-ExperimentOutcome run_schedules_report(const ExperimentContext& ctx, const fs::path& dir) {
+verify::ExperimentOutcome run_schedules_report(const verify::ExperimentContext& ctx,
+                                               const fs::path& dir) {
+    using namespace verify;
     const auto t0 = std::chrono::steady_clock::now();
     const ExperimentTable table = load_experiment_table(ctx, "schedules");
     SchedulesConfig config = schedules_config(table);
@@ -301,4 +300,4 @@ ExperimentOutcome run_schedules_report(const ExperimentContext& ctx, const fs::p
     return outcome;
 }
 
-}  // namespace gradcert::verify
+}  // namespace gradcert::reports

@@ -15,11 +15,8 @@ namespace gradcert::reports {
 // errors sqrt(sd₁²/n₁ + sd₂²/n₂) of the seed-to-seed spread.
 verify::ExperimentOutcome schedules_outcome(const verify::SchedulesResult& r, double z = 2.0);
 
+
+verify::ExperimentOutcome run_schedules_report(const verify::ExperimentContext& ctx,
+                                               const std::filesystem::path& dir);
+
 }  // namespace gradcert::reports
-
-namespace gradcert::verify {
-
-ExperimentOutcome run_schedules_report(const ExperimentContext& ctx,
-                                       const std::filesystem::path& dir);
-
-}  // namespace gradcert::verify

@@ -219,11 +219,10 @@ verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResu
     return o;
 }
 
-}  // namespace gradcert::reports
 
-namespace gradcert::verify {
-
-ExperimentOutcome run_sharpness_grid_report(const ExperimentContext& ctx, const fs::path& dir) {
+verify::ExperimentOutcome run_sharpness_grid_report(const verify::ExperimentContext& ctx,
+                                                    const fs::path& dir) {
+    using namespace verify;
     const auto t0 = std::chrono::steady_clock::now();
     const ExperimentTable table = load_experiment_table(ctx, "sharpness_grid");
     SharpnessGridConfig config = sharpness_grid_config(table);
@@ -277,4 +276,4 @@ ExperimentOutcome run_sharpness_grid_report(const ExperimentContext& ctx, const 
     return outcome;
 }
 
-}  // namespace gradcert::verify
+}  // namespace gradcert::reports

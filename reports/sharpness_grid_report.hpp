@@ -14,11 +14,8 @@ namespace gradcert::reports {
 
 verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResult& r);
 
+
+verify::ExperimentOutcome run_sharpness_grid_report(const verify::ExperimentContext& ctx,
+                                                    const std::filesystem::path& dir);
+
 }  // namespace gradcert::reports
-
-namespace gradcert::verify {
-
-ExperimentOutcome run_sharpness_grid_report(const ExperimentContext& ctx,
-                                            const std::filesystem::path& dir);
-
-}  // namespace gradcert::verify

@@ -50,7 +50,7 @@ bootstrap = 200
     ctx.source = root / "src";
     ctx.work = root / "work";
     const fs::path out = root / "out";
-    const verify::ExperimentOutcome o = verify::run_noise_scaling_report(ctx, out);
+    const verify::ExperimentOutcome o = reports::run_noise_scaling_report(ctx, out);
     CHECK(o.name == "noise_scaling");
     REQUIRE(o.findings.size() == 1);
     CHECK(o.findings[0].claim == "noise-scaling");
@@ -71,6 +71,6 @@ bootstrap = 200
     CHECK(read_text(out / "noise_scaling-qq.svg").rfind("<svg", 0) == 0);
     // A missing table is an input error naming the file.
     ctx.mode = "full";
-    CHECK_THROWS_AS(verify::run_noise_scaling_report(ctx, out), InputError);
+    CHECK_THROWS_AS(reports::run_noise_scaling_report(ctx, out), InputError);
     fs::remove_all(root);
 }

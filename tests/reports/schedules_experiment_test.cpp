@@ -39,7 +39,7 @@ probe_batches = 4
     ctx.source = root / "src";
     ctx.work = root / "work";
     const fs::path out = root / "out";
-    const verify::ExperimentOutcome o = verify::run_schedules_report(ctx, out);
+    const verify::ExperimentOutcome o = reports::run_schedules_report(ctx, out);
     CHECK(o.name == "schedules");
     std::set<std::string> claims;
     for (const auto& f : o.findings) claims.insert(f.claim);

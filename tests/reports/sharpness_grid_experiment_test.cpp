@@ -39,7 +39,7 @@ bootstrap = 100
     ctx.source = root / "src";
     ctx.work = root / "work";
     const fs::path out = root / "out";
-    const verify::ExperimentOutcome o = verify::run_sharpness_grid_report(ctx, out);
+    const verify::ExperimentOutcome o = reports::run_sharpness_grid_report(ctx, out);
     CHECK(o.name == "sharpness_grid");
     std::set<std::string> claims;
     for (const auto& f : o.findings) claims.insert(f.claim);
