@@ -225,7 +225,6 @@ verify::ExperimentOutcome noise_scaling_outcome(const verify::NoiseScalingResult
     return o;
 }
 
-
 verify::ExperimentOutcome run_noise_scaling_report(const verify::ExperimentContext& ctx,
                                                    const fs::path& dir) {
     using namespace verify;
@@ -239,20 +238,9 @@ verify::ExperimentOutcome run_noise_scaling_report(const verify::ExperimentConte
     result.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ExperimentOutcome outcome = reports::noise_scaling_outcome(result);
-
-    const std::string noise_svg = std::string(reports::kName) + "-noise.svg";
-    const std::string c2_svg = std::string(reports::kName) + "-c2.svg";
-    const std::string qq_svg = std::string(reports::kName) + "-qq.svg";
-    std::vector<std::pair<std::string, std::string>> figures{
-        {noise_svg, reports::noise_figure(result)},
-        {c2_svg, reports::c2_figure(result)},
-        {qq_svg, reports::qq_figure(result)}};
-    nlohmann::json json = to_json(result);
-    json["outcome"] = to_json(outcome);
-
-    std::string md = "# " + outcome.title + "\n\n" + estimates_note() + "\n";
-    md += "**Setup (" + ctx.mode + " mode).** " + outcome.scale + "\n\n";
-    md +=
+    const std::string name = reports::kName;
+    ExperimentPage page;
+    page.method =
         "**What is measured.** At fixed weights, s_k = ‖g_k − g_P‖² for K mini-batches of b "
         "distinct pool examples. Given the pool, E s_k = V_P(m − b)/(b(m − 1)) exactly "
         "(sampling without replacement), so after multiplying by (m − 1)/(m − b) the slope of "
@@ -266,22 +254,16 @@ verify::ExperimentOutcome run_noise_scaling_report(const verify::ExperimentConte
         "is the effective number of Gaussian directions (‖ω‖² ~ χ²_ν/ν·mean for isotropic "
         "Gaussian noise in ν directions); QQ r is the correlation of the sorted values with "
         "those quantiles.\n\n";
-    md += "## Slopes per measurement point\n\n" + reports::point_table(result) + "\n";
+    page.sections = {{"Slopes per measurement point", reports::point_table(result)}};
     for (const auto& p : result.points)
-        md += fmt::format("## Per batch size, epoch {} (pool loss {}, pool accuracy {})\n\n{}\n",
-                          p.epoch, sig(p.pool_loss), sig(p.pool_accuracy, 3),
-                          reports::batch_table(p));
-    md += findings_markdown(outcome);
-    md += fmt::format(
-        "\n## Figures\n\n![noise against b]({})\n\n![C² and δ̂ against b]({})\n\n"
-        "![QQ plot]({})\n\n",
-        noise_svg, c2_svg, qq_svg);
-    outcome.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    md += fmt::format("Wall time: {:.1f} s ({} threads).\n", outcome.wall_seconds, ctx.threads);
-    json["outcome"] = to_json(outcome);
-    json["wall_seconds"] = outcome.wall_seconds;
-    write_report_files(dir, reports::kName, md, json.dump(2) + "\n", figures);
+        page.sections.emplace_back(fmt::format("Per batch size, epoch {} (pool loss {}, pool "
+                                               "accuracy {})",
+                                               p.epoch, sig(p.pool_loss), sig(p.pool_accuracy, 3)),
+                                   reports::batch_table(p));
+    page.figures = {{name + "-noise.svg", "noise against b", reports::noise_figure(result)},
+                    {name + "-c2.svg", "C² and δ̂ against b", reports::c2_figure(result)},
+                    {name + "-qq.svg", "QQ plot", reports::qq_figure(result)}};
+    write_experiment_page(ctx, dir, name, outcome, page, to_json(result), t0);
     return outcome;
 }
 

@@ -251,7 +251,6 @@ verify::ExperimentOutcome schedules_outcome(const verify::SchedulesResult& r, do
     return o;
 }
 
-
 verify::ExperimentOutcome run_schedules_report(const verify::ExperimentContext& ctx,
                                                const fs::path& dir) {
     using namespace verify;
@@ -263,19 +262,9 @@ verify::ExperimentOutcome run_schedules_report(const verify::ExperimentContext& 
     const SchedulesResult result =
         run_schedules(config, data, experiment_work(ctx, "schedules"), ctx.resume);
     ExperimentOutcome outcome = reports::schedules_outcome(result);
-
-    const std::string acc_svg = std::string(reports::kName) + "-accuracy.svg";
-    const std::string loss_svg = std::string(reports::kName) + "-loss.svg";
-    const std::string delta_svg = std::string(reports::kName) + "-delta.svg";
-    std::vector<std::pair<std::string, std::string>> figures{
-        {acc_svg, reports::curve_figure(result, true)},
-        {loss_svg, reports::curve_figure(result, false)},
-        {delta_svg, reports::delta_figure(result)}};
-    nlohmann::json json = to_json(result);
-
-    std::string md = "# " + outcome.title + "\n\n" + estimates_note() + "\n";
-    md += "**Setup (" + ctx.mode + " mode).** " + outcome.scale + "\n\n";
-    md +=
+    const std::string name = reports::kName;
+    ExperimentPage page;
+    page.method =
         "**Arms.** constant; lr-sqrt2 (η × 1/√2), batch-x2 (b × 2) and hybrid (η × √3/2, "
         "b × 3/2) each shrink δ = ηC/√b by exactly 1/√2 per stage; lr-half (η × 1/2) shrinks "
         "δ by 1/2 but the noise scale η/b of Smith et al. by the same factor as batch-x2; "
@@ -285,18 +274,12 @@ verify::ExperimentOutcome run_schedules_report(const verify::ExperimentContext& 
         "is the probe estimate ηĈ/√b at the end of each epoch (first seed(s) only). A "
         "difference between arms counts only when it exceeds 2 standard errors of the "
         "seed-to-seed spread, sqrt(sd₁²/n₁ + sd₂²/n₂); with 3 seeds this is a coarse test.\n\n";
-    md += "## Arms\n\n" + reports::arm_table(result) + "\n";
-    md += findings_markdown(outcome);
-    md += fmt::format(
-        "\n## Figures\n\n![test accuracy]({})\n\n![training loss]({})\n\n![delta]({})\n\n", acc_svg,
-        loss_svg, delta_svg);
-    outcome.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    md += fmt::format("Wall time: {:.1f} s ({} threads, {} training runs).\n", outcome.wall_seconds,
-                      ctx.threads, result.runs.size());
-    json["outcome"] = to_json(outcome);
-    json["wall_seconds"] = outcome.wall_seconds;
-    write_report_files(dir, reports::kName, md, json.dump(2) + "\n", figures);
+    page.sections = {{"Arms", reports::arm_table(result)}};
+    page.figures = {{name + "-accuracy.svg", "test accuracy", reports::curve_figure(result, true)},
+                    {name + "-loss.svg", "training loss", reports::curve_figure(result, false)},
+                    {name + "-delta.svg", "delta", reports::delta_figure(result)}};
+    page.training_runs = static_cast<int>(result.runs.size());
+    write_experiment_page(ctx, dir, name, outcome, page, to_json(result), t0);
     return outcome;
 }
 

@@ -219,7 +219,6 @@ verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResu
     return o;
 }
 
-
 verify::ExperimentOutcome run_sharpness_grid_report(const verify::ExperimentContext& ctx,
                                                     const fs::path& dir) {
     using namespace verify;
@@ -231,23 +230,9 @@ verify::ExperimentOutcome run_sharpness_grid_report(const verify::ExperimentCont
     const SharpnessGridResult result =
         run_sharpness_grid(config, data, experiment_work(ctx, "sharpness_grid"), ctx.resume);
     ExperimentOutcome outcome = reports::sharpness_grid_outcome(result);
-
-    const std::string lambda_svg = std::string(reports::kName) + "-lambda.svg";
-    const std::string sharp_svg = std::string(reports::kName) + "-sharpness.svg";
-    const std::string acc_svg = std::string(reports::kName) + "-accuracy.svg";
-    std::vector<std::pair<std::string, std::string>> figures{
-        {lambda_svg,
-         reports::scatter_figure(result, &GridPoint::lambda_max,
-                                 "Top Hessian eigenvalue against δ̂ (estimates)", "λ_max", true)},
-        {sharp_svg, reports::scatter_figure(result, &GridPoint::sharpness,
-                                            "Keskar ε-sharpness against δ̂ (estimates)",
-                                            "ε-sharpness (%)", true)},
-        {acc_svg, reports::accuracy_figure(result)}};
-    nlohmann::json json = to_json(result);
-
-    std::string md = "# " + outcome.title + "\n\n" + estimates_note() + "\n";
-    md += "**Setup (" + ctx.mode + " mode).** " + outcome.scale + "\n\n";
-    md +=
+    const std::string name = reports::kName;
+    ExperimentPage page;
+    page.method =
         "**Method.** Every grid point trains with constant η and b for the same number of "
         "epochs, so small b also means more updates: δ, batch size and training length are "
         "confounded, as in the paper's own comparison. λ_max is a power-iteration estimate on "
@@ -260,19 +245,18 @@ verify::ExperimentOutcome run_sharpness_grid_report(const verify::ExperimentCont
         "at least 0.9·ln(classes) collapsed (no better than chance, e.g. dead units after a "
         "too-large step) and is listed but left out of every statistic, as is a run whose "
         "probes are not finite.\n\n";
-    md += "## Grid\n\n" + reports::grid_table(result) + "\n";
-    md += findings_markdown(outcome);
-    md += fmt::format(
-        "\n## Figures\n\n![lambda_max against delta]({})\n\n![sharpness against delta]({})\n\n"
-        "![accuracy against delta]({})\n\n",
-        lambda_svg, sharp_svg, acc_svg);
-    outcome.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    md += fmt::format("Wall time: {:.1f} s ({} threads, {} training runs).\n", outcome.wall_seconds,
-                      ctx.threads, result.points.size());
-    json["outcome"] = to_json(outcome);
-    json["wall_seconds"] = outcome.wall_seconds;
-    write_report_files(dir, reports::kName, md, json.dump(2) + "\n", figures);
+    page.sections = {{"Grid", reports::grid_table(result)}};
+    page.figures = {
+        {name + "-lambda.svg", "lambda_max against delta",
+         reports::scatter_figure(result, &GridPoint::lambda_max,
+                                 "Top Hessian eigenvalue against δ̂ (estimates)", "λ_max", true)},
+        {name + "-sharpness.svg", "sharpness against delta",
+         reports::scatter_figure(result, &GridPoint::sharpness,
+                                 "Keskar ε-sharpness against δ̂ (estimates)", "ε-sharpness (%)",
+                                 true)},
+        {name + "-accuracy.svg", "accuracy against delta", reports::accuracy_figure(result)}};
+    page.training_runs = static_cast<int>(result.points.size());
+    write_experiment_page(ctx, dir, name, outcome, page, to_json(result), t0);
     return outcome;
 }
 

@@ -57,4 +57,41 @@ std::string estimates_note() {
            "confidence intervals (bootstrap percentile or normal-theory), as labelled.\n";
 }
 
+namespace {
+
+std::string figures_markdown(const std::vector<ReportFigure>& figures) {
+    std::string md = "\n## Figures\n\n";
+    for (const ReportFigure& f : figures) md += fmt::format("![{}]({})\n\n", f.alt, f.file);
+    return md;
+}
+
+std::string wall_time_line(double seconds, const ExperimentContext& ctx, int training_runs) {
+    if (training_runs > 0)
+        return fmt::format("Wall time: {:.1f} s ({} threads, {} training runs).\n", seconds,
+                           ctx.threads, training_runs);
+    return fmt::format("Wall time: {:.1f} s ({} threads).\n", seconds, ctx.threads);
+}
+
+}  // namespace
+
+void write_experiment_page(const ExperimentContext& ctx, const std::filesystem::path& dir,
+                           const std::string& name, ExperimentOutcome& outcome,
+                           const ExperimentPage& page, nlohmann::json json,
+                           std::chrono::steady_clock::time_point start) {
+    std::string md = "# " + outcome.title + "\n\n" + estimates_note() + "\n";
+    md += "**Setup (" + ctx.mode + " mode).** " + outcome.scale + "\n\n";
+    md += page.method;
+    for (const auto& [heading, body] : page.sections) md += "## " + heading + "\n\n" + body + "\n";
+    md += findings_markdown(outcome);
+    md += figures_markdown(page.figures);
+    outcome.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    md += wall_time_line(outcome.wall_seconds, ctx, page.training_runs);
+    json["outcome"] = to_json(outcome);
+    json["wall_seconds"] = outcome.wall_seconds;
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const ReportFigure& f : page.figures) files.emplace_back(f.file, f.svg);
+    write_report_files(dir, name, md, json.dump(2) + "\n", files);
+}
+
 }  // namespace gradcert::verify
