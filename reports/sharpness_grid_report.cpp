@@ -48,25 +48,29 @@ std::string setup_text(const verify::SharpnessGridResult& r) {
         "{} ({} training / {} test examples), model {}, plain SGD, constant (η, b) for {} "
         "epochs on the grid η ∈ {{{}}} × b ∈ {{{}}}, seeds {{{}}}; at the final weights: δ̂ "
         "(pool {}, K = {}), λ_max (power iteration, {} iterations on {} examples), Keskar "
-        "ε-sharpness (ε = {}, {} ascent steps, {} examples); {} threads",
+        "ε-sharpness (ε = {}) and adaptive ℓ∞ sharpness (ρ = {}), each by {} ascent steps on {} "
+        "examples; {} threads",
         t.data.dataset,
         t.data.dataset == "synthetic" ? t.data.synthetic.train : t.data.train_subset,
         t.data.dataset == "synthetic" ? t.data.synthetic.test : t.data.test_subset, t.model.name,
         t.run.epochs, lrs, bs, seeds, c.noise_pool, c.noise_batches, c.power_iterations,
-        c.hessian_size, c.sharpness_epsilon, c.sharpness_steps, c.sharpness_size, t.run.threads);
+        c.hessian_size, c.sharpness_epsilon, sig(c.adaptive_rho), c.sharpness_steps,
+        c.sharpness_size, t.run.threads);
 }
 
 std::string grid_table(const verify::SharpnessGridResult& r) {
     std::vector<std::vector<std::string>> rows;
     for (const GridPoint& p : r.points)
-        rows.push_back(
-            {sig(p.lr), std::to_string(p.batch), std::to_string(p.seed), std::to_string(p.updates),
-             verify::with_interval(p.delta, p.delta_lo, p.delta_hi, 3), sig(p.lambda_max),
-             sig(p.lambda_relative_change, 2), sig(p.sharpness), sig(p.train_loss), sig(p.test_acc),
-             p.status, verify::usable_grid_point(r, p) ? "yes" : "no"});
-    return markdown_table({"η", "b", "seed", "updates", "δ̂ [t-CI]", "λ_max", "λ rel. change",
-                           "ε-sharpness (%)", "train loss", "test acc", "status", "in statistics"},
-                          rows);
+        rows.push_back({sig(p.lr), std::to_string(p.batch), std::to_string(p.seed),
+                        std::to_string(p.updates),
+                        verify::with_interval(p.delta, p.delta_lo, p.delta_hi, 3),
+                        sig(p.lambda_max), sig(p.lambda_relative_change, 2), sig(p.sharpness),
+                        sig(p.adaptive_sharpness), sig(p.train_loss), sig(p.test_acc), p.status,
+                        verify::usable_grid_point(r, p) ? "yes" : "no"});
+    return markdown_table(
+        {"η", "b", "seed", "updates", "δ̂ [t-CI]", "λ_max", "λ rel. change", "ε-sharpness (%)",
+         "adaptive sharpness", "train loss", "test acc", "status", "in statistics"},
+        rows);
 }
 
 // One series per batch size, points sorted by δ̂.
@@ -133,12 +137,14 @@ verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResu
     o.scale = setup_text(r) +
               ". The paper: CIFAR-100 with ResNet-18 / WRN-28-10, 200 epochs, adaptive ℓ∞ "
               "sharpness (ρ = 2e−4) on 1024 examples; here a small model on a Fashion-MNIST "
-              "subset for a few epochs, with λ_max and Keskar's ε-sharpness instead.";
+              "subset for a few epochs, with the same adaptive sharpness beside λ_max and "
+              "Keskar's ε-sharpness.";
     o.wall_seconds = r.wall_seconds;
     const int pct = static_cast<int>(std::round(100 * r.config.confidence));
     const auto* b_lambda = r.correlation("batch", "lambda_max");
     const auto* d_lambda = r.correlation("delta", "lambda_max");
     const auto* d_sharp = r.correlation("delta", "sharpness");
+    const auto* d_adaptive = r.correlation("delta", "adaptive_sharpness");
     const auto* d_acc = r.correlation("delta", "test_acc");
 
     verify::ClaimFinding large;
@@ -166,15 +172,15 @@ verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResu
 
     verify::ClaimFinding mono;
     mono.claim = "delta-sharpness-monotone";
-    const bool neg = below_zero(d_lambda) || below_zero(d_sharp);
-    const bool pos = above_zero(d_lambda) || above_zero(d_sharp);
+    const bool neg = below_zero(d_lambda) || below_zero(d_sharp) || below_zero(d_adaptive);
+    const bool pos = above_zero(d_lambda) || above_zero(d_sharp) || above_zero(d_adaptive);
     mono.evidence = neg && !pos   ? Evidence::supported
                     : pos && !neg ? Evidence::contradicted
                                   : Evidence::inconclusive;
     mono.summary = fmt::format(
-        "{}; {} ({}% bootstrap CIs; the paper: more smoothing, flatter minimum, i.e. ρ < 0; "
-        "supported if a CI lies below 0 and none above)",
-        rho_text(d_lambda), rho_text(d_sharp), pct);
+        "{}; {}; {} (the paper's measure) ({}% bootstrap CIs; the paper: more smoothing, "
+        "flatter minimum, i.e. ρ < 0; supported if a CI lies below 0 and none above)",
+        rho_text(d_lambda), rho_text(d_sharp), rho_text(d_adaptive), pct);
     o.findings.push_back(mono);
 
     verify::ClaimFinding concave;
@@ -238,7 +244,9 @@ verify::ExperimentOutcome run_sharpness_grid_report(const verify::ExperimentCont
         "confounded, as in the paper's own comparison. λ_max is a power-iteration estimate on "
         "finite-difference Hessian-vector products (\"λ rel. change\" is its last relative "
         "change, a convergence indicator); ε-sharpness is a lower estimate of the maximum loss "
-        "increase in the box. Rank correlations are Spearman's ρ with percentile-bootstrap "
+        "increase in the box |z_i| ≤ ε(|x_i| + 1) (in % of 1 + loss), adaptive ℓ∞ sharpness "
+        "(the paper's measure) a lower estimate of the maximum loss increase in the box "
+        "|z_i| ≤ ρ|x_i|. Rank correlations are Spearman's ρ with percentile-bootstrap "
         "intervals over grid points (points are not independent replicates, so the "
         "intervals are indicative). The concavity test fits accuracy ≈ c₀ + c₁ log₁₀δ̂ + "
         "c₂ log₁₀²δ̂ and bootstraps c₂ over grid points. A run whose final training loss is "
@@ -254,6 +262,10 @@ verify::ExperimentOutcome run_sharpness_grid_report(const verify::ExperimentCont
          reports::scatter_figure(result, &GridPoint::sharpness,
                                  "Keskar ε-sharpness against δ̂ (estimates)", "ε-sharpness (%)",
                                  true)},
+        {name + "-adaptive.svg", "adaptive sharpness against delta",
+         reports::scatter_figure(result, &GridPoint::adaptive_sharpness,
+                                 "Adaptive ℓ∞ sharpness against δ̂ (estimates)",
+                                 "loss increase, |z_i| ≤ ρ|x_i|", true)},
         {name + "-accuracy.svg", "accuracy against delta", reports::accuracy_figure(result)}};
     page.training_runs = static_cast<int>(result.points.size());
     write_experiment_page(ctx, dir, name, outcome, page, to_json(result), t0);

@@ -215,6 +215,8 @@ void read_probe(Section& s, ProbeConfig& p) {
     s.read("sharpness_size", p.sharpness_size, 1);
     s.read("sharpness_epsilon", p.sharpness_epsilon);
     s.read("sharpness_steps", p.sharpness_steps, 1);
+    s.read("adaptive_sharpness", p.adaptive_sharpness);
+    s.read("adaptive_rho", p.adaptive_rho);
     s.read("test_size", p.test_size);
 }
 
@@ -359,6 +361,8 @@ void validate_config(const TrainConfig& cfg) {
         invalid(cfg, "[probe] confidence must lie in (0, 1)");
     if (!(p.fd_step > 0.0)) invalid(cfg, "[probe] fd_step must be positive");
     if (!(p.sharpness_epsilon > 0.0)) invalid(cfg, "[probe] sharpness_epsilon must be positive");
+    if (!(p.adaptive_rho > 0.0 && std::isfinite(p.adaptive_rho)))
+        invalid(cfg, "[probe] adaptive_rho must be positive");
     if (p.test_size < 0) invalid(cfg, "[probe] test_size must be ≥ 0");
     // Schedule parameters that need no data size (the batch cap is checked by the trainer).
     Schedule(cfg.schedule, o.lr, o.batch, cfg.run.epochs, std::max(o.batch, 1 << 30),
@@ -438,6 +442,8 @@ nlohmann::json config_to_json(const TrainConfig& cfg) {
                   {"sharpness_size", p.sharpness_size},
                   {"sharpness_epsilon", p.sharpness_epsilon},
                   {"sharpness_steps", p.sharpness_steps},
+                  {"adaptive_sharpness", p.adaptive_sharpness},
+                  {"adaptive_rho", p.adaptive_rho},
                   {"test_size", p.test_size}};
     return j;
 }

@@ -66,6 +66,8 @@ struct ProbeConfig {
     int sharpness_size = 1024;
     double sharpness_epsilon = 1e-3;
     int sharpness_steps = 5;
+    bool adaptive_sharpness = false;  // the paper's adaptive ℓ∞ sharpness (same examples, steps)
+    double adaptive_rho = 2e-4;
     int test_size = 2000;  // test examples evaluated at step probes; 0 → none
 };
 

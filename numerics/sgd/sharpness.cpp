@@ -66,15 +66,17 @@ PowerIterationResult hessian_top_eigenvalue(Model& model, const Dataset& data,
     return r;
 }
 
-SharpnessResult epsilon_sharpness(Model& model, const Dataset& data, std::span<const int> indices,
-                                  int chunk, double epsilon, int steps, BatchAssembler& batch) {
+namespace {
+
+// The largest loss seen on `steps` projected sign-gradient ascent steps of half the box radius
+// from z = 0 inside |z_i| ≤ radius_i; parameters are restored bit for bit.
+SharpnessResult ascend_in_box(Model& model, const Dataset& data, std::span<const int> indices,
+                              int chunk, const std::vector<double>& radius, int steps,
+                              BatchAssembler& batch) {
     const std::span<float> params = model.params();
     const std::vector<float> base(params.begin(), params.end());
-    std::vector<double> radius(base.size()), z(base.size(), 0.0), g;
-    for (std::size_t i = 0; i < base.size(); ++i)
-        radius[i] = epsilon * (std::abs(static_cast<double>(base[i])) + 1.0);
+    std::vector<double> z(base.size(), 0.0), g;
     SharpnessResult r;
-    r.epsilon = epsilon;
     r.steps = steps;
     r.base_loss = mean_gradient(model, data, indices, chunk, g, batch);
     r.max_loss = r.base_loss;
@@ -90,6 +92,33 @@ SharpnessResult epsilon_sharpness(Model& model, const Dataset& data, std::span<c
     std::copy(base.begin(), base.end(), params.begin());
     r.increase = r.max_loss - r.base_loss;
     r.keskar = 100.0 * r.increase / (1.0 + r.base_loss);
+    return r;
+}
+
+// Box radii scale·(|x_i| + offset) around the model's current parameters.
+std::vector<double> box_radii(Model& model, double scale, double offset) {
+    const std::span<float> params = model.params();
+    std::vector<double> radius(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i)
+        radius[i] = scale * (std::abs(static_cast<double>(params[i])) + offset);
+    return radius;
+}
+
+}  // namespace
+
+SharpnessResult epsilon_sharpness(Model& model, const Dataset& data, std::span<const int> indices,
+                                  int chunk, double epsilon, int steps, BatchAssembler& batch) {
+    SharpnessResult r =
+        ascend_in_box(model, data, indices, chunk, box_radii(model, epsilon, 1.0), steps, batch);
+    r.epsilon = epsilon;
+    return r;
+}
+
+SharpnessResult adaptive_sharpness(Model& model, const Dataset& data, std::span<const int> indices,
+                                   int chunk, double rho, int steps, BatchAssembler& batch) {
+    SharpnessResult r =
+        ascend_in_box(model, data, indices, chunk, box_radii(model, rho, 0.0), steps, batch);
+    r.epsilon = rho;
     return r;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Sharpness probes at fixed weights: the top Hessian eigenvalue λ_max (power iteration on
-// finite-difference Hessian-vector products) and Keskar et al.'s ε-sharpness. Both evaluate the
+// finite-difference Hessian-vector products), Keskar et al.'s ε-sharpness and the adaptive ℓ∞
+// sharpness the paper measures (Kwon et al. 2021; Andriushchenko et al. 2023). All evaluate the
 // training-mode loss on a fixed subset without updating batch-norm buffers, restore the
 // parameters bit for bit, and are sampled estimates (not bounds).
 #include <cstdint>
@@ -39,5 +40,13 @@ struct SharpnessResult {
 // (the best loss seen is kept). A lower estimate of the true maximum. Parameters are restored.
 SharpnessResult epsilon_sharpness(Model& model, const Dataset& data, std::span<const int> indices,
                                   int chunk, double epsilon, int steps, BatchAssembler& batch);
+
+// Adaptive ℓ∞ sharpness: max f(x + z) − f(x) over the box |z_i| ≤ ρ|x_i| (scale-invariant: the
+// box follows each weight's magnitude; a zero weight is not perturbed), from below by the same
+// projected sign-gradient ascent as epsilon_sharpness, over the whole index set at once. The
+// measure is `increase`; `epsilon` holds ρ and `keskar` is 100·increase/(1 + f(x)) for
+// comparison. Parameters are restored.
+SharpnessResult adaptive_sharpness(Model& model, const Dataset& data, std::span<const int> indices,
+                                   int chunk, double rho, int steps, BatchAssembler& batch);
 
 }  // namespace gradcert::sgd

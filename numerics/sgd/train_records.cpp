@@ -28,6 +28,18 @@ Interval95 interval_from(const nlohmann::json& j) {
     return {at(0), at(1), at(2)};
 }
 
+// A sharpness probe's result; `radius_key` names its box parameter ("epsilon" or "rho").
+nlohmann::json sharpness_json(const SharpnessResult& r, const char* radius_key) {
+    return {{"keskar", num(r.keskar)},       {"increase", num(r.increase)},
+            {"base_loss", num(r.base_loss)}, {"max_loss", num(r.max_loss)},
+            {radius_key, r.epsilon},         {"steps", r.steps}};
+}
+SharpnessResult sharpness_from_json(const nlohmann::json& s, const char* radius_key) {
+    return SharpnessResult{get_num(s, "base_loss"),        get_num(s, "max_loss"),
+                           get_num(s, "increase"),         get_num(s, "keskar"),
+                           s.at(radius_key).get<double>(), s.at("steps").get<int>()};
+}
+
 std::string fmt_num(double v) {
     if (std::isnan(v)) return "nan";
     return fmt::format("{}", v);
@@ -64,11 +76,9 @@ nlohmann::json to_json(const ProbeRecord& p) {
                         {"relative_change", num(p.hessian->relative_change)},
                         {"iterations", p.hessian->iterations},
                         {"fd_step", p.hessian->fd_step}};
-    if (p.sharpness)
-        j["sharpness"] = {
-            {"keskar", num(p.sharpness->keskar)},       {"increase", num(p.sharpness->increase)},
-            {"base_loss", num(p.sharpness->base_loss)}, {"max_loss", num(p.sharpness->max_loss)},
-            {"epsilon", p.sharpness->epsilon},          {"steps", p.sharpness->steps}};
+    if (p.sharpness) j["sharpness"] = sharpness_json(*p.sharpness, "epsilon");
+    if (p.adaptive_sharpness)
+        j["adaptive_sharpness"] = sharpness_json(*p.adaptive_sharpness, "rho");
     if (p.test)
         j["test"] = {
             {"loss", num(p.test->loss)}, {"acc", p.test->accuracy}, {"n", p.test->examples}};
@@ -108,12 +118,9 @@ ProbeRecord probe_from_json(const nlohmann::json& j) {
             PowerIterationResult{get_num(h, "lambda_max"), get_num(h, "relative_change"),
                                  h.at("iterations").get<int>(), h.at("fd_step").get<double>()};
     }
-    if (j.contains("sharpness")) {
-        const nlohmann::json& s = j.at("sharpness");
-        p.sharpness = SharpnessResult{get_num(s, "base_loss"),       get_num(s, "max_loss"),
-                                      get_num(s, "increase"),        get_num(s, "keskar"),
-                                      s.at("epsilon").get<double>(), s.at("steps").get<int>()};
-    }
+    if (j.contains("sharpness")) p.sharpness = sharpness_from_json(j.at("sharpness"), "epsilon");
+    if (j.contains("adaptive_sharpness"))
+        p.adaptive_sharpness = sharpness_from_json(j.at("adaptive_sharpness"), "rho");
     p.seconds = j.at("seconds").get<double>();
     return p;
 }
@@ -121,7 +128,7 @@ ProbeRecord probe_from_json(const nlohmann::json& j) {
 std::string epoch_csv_header() {
     return "epoch,updates,lr,batch,delta_rel,delta_rel_target,train_loss,train_acc,test_loss,"
            "test_acc,delta,delta_lo,delta_hi,c2,c2_lo,c2_hi,grad_norm,lambda_max,sharpness,"
-           "train_s,probe_s,wall_s";
+           "adaptive_sharpness,train_s,probe_s,wall_s";
 }
 
 std::vector<std::string> timing_columns() {
@@ -130,12 +137,12 @@ std::vector<std::string> timing_columns() {
 
 std::string epoch_csv_row(const EpochRecord& e) {
     return fmt::format(
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{:.3f},{:.3f}", e.epoch,
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{:.3f},{:.3f}", e.epoch,
         e.updates, fmt_num(e.lr), e.batch, fmt_num(e.delta_rel), fmt_num(e.delta_rel_target),
         fmt_num(e.train_loss), fmt_num(e.train_acc), fmt_num(e.test_loss), fmt_num(e.test_acc),
         fmt_num(e.delta), fmt_num(e.delta_lo), fmt_num(e.delta_hi), fmt_num(e.c2), fmt_num(e.c2_lo),
         fmt_num(e.c2_hi), fmt_num(e.grad_norm), fmt_num(e.lambda_max), fmt_num(e.sharpness),
-        e.train_seconds, e.probe_seconds, e.wall_seconds);
+        fmt_num(e.adaptive_sharpness), e.train_seconds, e.probe_seconds, e.wall_seconds);
 }
 
 nlohmann::json to_json(const EpochRecord& e) {
@@ -158,6 +165,7 @@ nlohmann::json to_json(const EpochRecord& e) {
             {"grad_norm", num(e.grad_norm)},
             {"lambda_max", num(e.lambda_max)},
             {"sharpness", num(e.sharpness)},
+            {"adaptive_sharpness", num(e.adaptive_sharpness)},
             {"train_seconds", e.train_seconds},
             {"probe_seconds", e.probe_seconds},
             {"wall_seconds", e.wall_seconds}};
@@ -184,6 +192,7 @@ EpochRecord epoch_from_json(const nlohmann::json& j) {
     e.grad_norm = get_num(j, "grad_norm");
     e.lambda_max = get_num(j, "lambda_max");
     e.sharpness = get_num(j, "sharpness");
+    e.adaptive_sharpness = get_num(j, "adaptive_sharpness");  // absent in older records: NaN
     e.train_seconds = j.at("train_seconds").get<double>();
     e.probe_seconds = j.at("probe_seconds").get<double>();
     e.wall_seconds = j.at("wall_seconds").get<double>();

@@ -22,7 +22,8 @@ struct ProbeRecord {
     std::optional<NoiseEstimate> noise;
     std::optional<Evaluation> pool;  // training-mode loss/accuracy on the probe pool
     std::optional<PowerIterationResult> hessian;
-    std::optional<SharpnessResult> sharpness;
+    std::optional<SharpnessResult> sharpness;           // Keskar ε-sharpness
+    std::optional<SharpnessResult> adaptive_sharpness;  // adaptive ℓ∞ sharpness
     std::optional<Evaluation> test;  // evaluation mode on the first test_size test examples
     double seconds = 0.0;
 };
@@ -46,10 +47,11 @@ struct EpochRecord {
     double c2 = 0.0, c2_lo = 0.0, c2_hi = 0.0;           // Ĉ²
     double grad_norm = 0.0;                              // ‖g_P‖
     double lambda_max = 0.0;
-    double sharpness = 0.0;      // Keskar ε-sharpness (%)
-    double train_seconds = 0.0;  // time in training steps this epoch
-    double probe_seconds = 0.0;  // time in probes and evaluation this epoch
-    double wall_seconds = 0.0;   // cumulative wall time of the run (across resumes)
+    double sharpness = 0.0;           // Keskar ε-sharpness (%)
+    double adaptive_sharpness = 0.0;  // adaptive ℓ∞ sharpness (loss increase)
+    double train_seconds = 0.0;       // time in training steps this epoch
+    double probe_seconds = 0.0;       // time in probes and evaluation this epoch
+    double wall_seconds = 0.0;        // cumulative wall time of the run (across resumes)
 };
 
 // The header line and one row of epochs.csv (no trailing newline). Doubles are printed in the

@@ -313,6 +313,10 @@ ProbeRecord TrainingRun::probe(int epoch, const SchedulePoint& sp) {
     if (pc.sharpness)
         r.sharpness = epsilon_sharpness(*model_, data_.train, prefix(pc.sharpness_size), chunk,
                                         pc.sharpness_epsilon, pc.sharpness_steps, probe_batch_);
+    if (pc.adaptive_sharpness)
+        r.adaptive_sharpness =
+            adaptive_sharpness(*model_, data_.train, prefix(pc.sharpness_size), chunk,
+                               pc.adaptive_rho, pc.sharpness_steps, probe_batch_);
     if (pc.test_size > 0)
         r.test = evaluate_dataset(*model_, data_.test, cfg_.run.eval_batch, pc.test_size);
     r.seconds = seconds_since(t0);
@@ -322,6 +326,8 @@ ProbeRecord TrainingRun::probe(int epoch, const SchedulePoint& sp) {
                             r.noise->delta.lo, r.noise->delta.hi, r.noise->c2.value);
     if (r.hessian) line += fmt::format(", lambda_max {:.4g}", r.hessian->lambda_max);
     if (r.sharpness) line += fmt::format(", eps-sharpness {:.4g}", r.sharpness->keskar);
+    if (r.adaptive_sharpness)
+        line += fmt::format(", adaptive sharpness {:.4g}", r.adaptive_sharpness->increase);
     if (r.test) line += fmt::format(", test acc {:.4f}", r.test->accuracy);
     progress_.message(line);
     return r;
@@ -424,7 +430,7 @@ bool TrainingRun::run_epoch(int epoch) {
     rec.test_loss = test.loss;
     rec.test_acc = test.accuracy;
     rec.delta = rec.delta_lo = rec.delta_hi = rec.c2 = rec.c2_lo = rec.c2_hi = kNaN;
-    rec.grad_norm = rec.lambda_max = rec.sharpness = kNaN;
+    rec.grad_norm = rec.lambda_max = rec.sharpness = rec.adaptive_sharpness = kNaN;
     if (epoch_probe && epoch_probe->noise) {
         const NoiseEstimate& ne = *epoch_probe->noise;
         rec.delta = ne.delta.value;
@@ -437,6 +443,8 @@ bool TrainingRun::run_epoch(int epoch) {
     }
     if (epoch_probe && epoch_probe->hessian) rec.lambda_max = epoch_probe->hessian->lambda_max;
     if (epoch_probe && epoch_probe->sharpness) rec.sharpness = epoch_probe->sharpness->keskar;
+    if (epoch_probe && epoch_probe->adaptive_sharpness)
+        rec.adaptive_sharpness = epoch_probe->adaptive_sharpness->increase;
     rec.train_seconds = train_seconds;
     rec.probe_seconds = probe_seconds;
     rec.wall_seconds = wall_base_ + seconds_since(started_);

@@ -46,12 +46,15 @@ bootstrap = 100
     CHECK(claims == std::set<std::string>{"large-batch-sharp", "delta-sharpness-monotone",
                                           "accuracy-concave-delta"});
     for (const char* f : {"sharpness_grid.md", "sharpness_grid.json", "sharpness_grid-lambda.svg",
-                          "sharpness_grid-sharpness.svg", "sharpness_grid-accuracy.svg"})
+                          "sharpness_grid-sharpness.svg", "sharpness_grid-adaptive.svg",
+                          "sharpness_grid-accuracy.svg"})
         CHECK(fs::exists(out / f));
     std::ifstream in(out / "sharpness_grid.json");
     const nlohmann::json j = nlohmann::json::parse(in);
     CHECK(j.at("points").size() == 6);
-    CHECK(j.at("correlations").size() == 4);
+    CHECK(j.at("correlations").size() == 5);
+    CHECK(j.at("config").at("adaptive_rho") == 2e-4);
+    for (const auto& p : j.at("points")) CHECK(p.at("adaptive_sharpness").is_number());
     CHECK(verify::outcome_from_json(j.at("outcome")).checks.size() >= 5);
     fs::remove_all(root);
 }

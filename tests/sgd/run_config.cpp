@@ -115,6 +115,8 @@ sharpness = false
 sharpness_size = 128
 sharpness_epsilon = 1e-3
 sharpness_steps = 3
+adaptive_sharpness = true
+adaptive_rho = 5e-4
 test_size = 100
 )",
                                              "full.toml", "/tmp");
@@ -138,6 +140,8 @@ test_size = 100
     CHECK(c.probe.every_steps == 10);
     CHECK(c.probe.fd_step == 1e-4);
     CHECK(c.probe.test_size == 100);
+    CHECK(c.probe.adaptive_sharpness);
+    CHECK(c.probe.adaptive_rho == 5e-4);
     // The JSON form round-trips through TOML-equivalent fields.
     const nlohmann::json j = config_to_json(c);
     CHECK(j["schedule"]["kind"] == "hybrid");
@@ -165,6 +169,7 @@ TEST_CASE("Bad configurations give one-line errors naming the file", "[sgd][run]
         {"[optim]\nmomentum = 0.9\n", {"bad.toml", "momentum must be 0"}},
         {"[run]\nepochs = 0\n", {"bad.toml:2", "epochs"}},
         {"[probe]\nbatches = 1\n", {"bad.toml:2", "batches"}},
+        {"[probe]\nadaptive_rho = 0\n", {"bad.toml", "adaptive_rho must be positive"}},
         {"[data]\naugment = [\"cutout\"]\n", {"bad.toml:2", "augment"}},
         {"[schedule]\nkind = \"poly\"\npower = 2.0\n", {"bad.toml", "power 2"}},
         {"optim = 3\n", {"bad.toml:1", "[optim] must be a table"}},

@@ -238,6 +238,37 @@ TEST_CASE("lambda_max by power iteration matches the exact top eigenvalue of A^T
     CHECK(std::vector<float>(s.model->params().begin(), s.model->params().end()) == before);
 }
 
+namespace {
+
+// Bounds on the best loss increase over the box |z_k| ≤ radius_k of the least-squares loss at
+// its current parameters: f(x + z) − f(x) = gᵀz + ½zᵀHz with H = AᵀA/n ⪰ 0, so the first ascent
+// step z = ½r·sign(g) already gains ≥ ½Σr|g|, and nothing in the box gains more than
+// Σr|g| + ½λ_max(H)‖r‖².
+struct AscentBounds {
+    double lower = 0.0;
+    double upper = 0.0;
+};
+
+AscentBounds quadratic_box_bounds(const LsSetup& s, const std::vector<double>& g,
+                                  const std::vector<double>& radius) {
+    const int d = static_cast<int>(radius.size());
+    const double n = static_cast<double>(s.features.size());
+    double lin = 0.0, r2 = 0.0;
+    for (std::size_t k = 0; k < radius.size(); ++k) {
+        lin += radius[k] * std::abs(g[k]);
+        r2 += radius[k] * radius[k];
+    }
+    Eigen::MatrixXd h = Eigen::MatrixXd::Zero(d, d);
+    for (const auto& a : s.features)
+        for (int i = 0; i < d; ++i)
+            for (int j = 0; j < d; ++j)
+                h(i, j) += a[static_cast<std::size_t>(i)] * a[static_cast<std::size_t>(j)] / n;
+    const double top = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(h).eigenvalues().maxCoeff();
+    return {0.5 * lin * (1 - 1e-4), lin + 0.5 * top * r2 + 1e-6};
+}
+
+}  // namespace
+
 TEST_CASE("epsilon-sharpness of a quadratic lies between its first-step and box bounds",
           "[sgd][run][probe]") {
     LsSetup s = make_ls_setup(150, 5, 31);
@@ -248,21 +279,73 @@ TEST_CASE("epsilon-sharpness of a quadratic lies between its first-step and box 
     const std::vector<float> before(s.model->params().begin(), s.model->params().end());
     const double eps = 1e-2;
     const SharpnessResult r = epsilon_sharpness(*s.model, s.data, idx, 0, eps, 5, batch);
-    double lin = 0.0, r2 = 0.0;
-    for (std::size_t k = 0; k < before.size(); ++k) {
-        const double rad = eps * (std::abs(before[k]) + 1.0);
-        lin += rad * std::abs(g[k]);
-        r2 += rad * rad;
-    }
-    Eigen::MatrixXd h = Eigen::MatrixXd::Zero(5, 5);
-    for (const auto& a : s.features)
-        for (int i = 0; i < 5; ++i)
-            for (int j = 0; j < 5; ++j)
-                h(i, j) += a[static_cast<std::size_t>(i)] * a[static_cast<std::size_t>(j)] / 150.0;
-    const double top = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(h).eigenvalues().maxCoeff();
+    std::vector<double> radius;
+    for (float x : before) radius.push_back(eps * (std::abs(x) + 1.0));
+    const AscentBounds bounds = quadratic_box_bounds(s, g, radius);
     CHECK(r.base_loss == Approx(f0));
-    CHECK(r.increase >= 0.5 * lin * (1 - 1e-4));
-    CHECK(r.increase <= lin + 0.5 * top * r2 + 1e-6);
+    CHECK(r.increase >= bounds.lower);
+    CHECK(r.increase <= bounds.upper);
     CHECK(r.keskar == Approx(100.0 * r.increase / (1.0 + f0)));
     CHECK(std::vector<float>(s.model->params().begin(), s.model->params().end()) == before);
+}
+
+TEST_CASE("adaptive sharpness of a quadratic lies between its first-step and box bounds",
+          "[sgd][run][probe]") {
+    LsSetup s = make_ls_setup(150, 5, 31);  // parameter 2 is exactly 0: its box is {0}
+    const std::vector<int> idx = iota_indices(150);
+    BatchAssembler batch;
+    std::vector<double> g;
+    const double f0 = mean_gradient(*s.model, s.data, idx, 0, g, batch);
+    const std::vector<float> before(s.model->params().begin(), s.model->params().end());
+    REQUIRE(before[2] == 0.0f);
+    const double rho = 1e-2;
+    const SharpnessResult r = adaptive_sharpness(*s.model, s.data, idx, 0, rho, 5, batch);
+    std::vector<double> radius;
+    for (float x : before) radius.push_back(rho * std::abs(x));
+    const AscentBounds bounds = quadratic_box_bounds(s, g, radius);
+    CHECK(r.base_loss == Approx(f0));
+    CHECK(r.epsilon == rho);
+    CHECK(r.increase > 0.0);
+    CHECK(r.increase >= bounds.lower);
+    CHECK(r.increase <= bounds.upper);
+    CHECK(std::vector<float>(s.model->params().begin(), s.model->params().end()) == before);
+}
+
+TEST_CASE("adaptive sharpness is invariant under the ReLU rescaling that changes Keskar's",
+          "[sgd][run][probe]") {
+    // Scaling fc1 (weight and bias) by α and fc2's weight by 1/α leaves a ReLU MLP's function
+    // unchanged. The adaptive box |z_i| ≤ ρ|x_i| maps onto itself under that rescaling, and so do
+    // the sign-ascent iterates; Keskar's box ε(|x_i| + 1) does not.
+    SyntheticSpec spec;
+    spec.height = spec.width = 4;
+    spec.classes = 3;
+    spec.train = 96;
+    spec.test = 3;
+    spec.seed = 5;
+    const Dataset data = make_synthetic(spec).train;
+    const std::vector<int> idx = iota_indices(data.size());
+    auto measure = [&](double alpha) {
+        auto model = make_model(ModelSpec{"mlp", 1, 4, 4, 3, 1}, 11);
+        for (const ParamInfo& p : model->param_layout()) {
+            std::size_t count = 1;
+            for (int d : p.shape) count *= static_cast<std::size_t>(d);
+            const double scale = p.name.rfind("fc1.", 0) == 0 ? alpha
+                                 : p.name == "fc2.weight"     ? 1.0 / alpha
+                                                              : 1.0;
+            for (std::size_t i = 0; i < count; ++i)
+                model->params()[p.offset + i] =
+                    static_cast<float>(scale * model->params()[p.offset + i]);
+        }
+        BatchAssembler batch;
+        return std::pair{adaptive_sharpness(*model, data, idx, 0, 1e-2, 5, batch),
+                         epsilon_sharpness(*model, data, idx, 0, 1e-2, 5, batch)};
+    };
+    const auto [adaptive1, keskar1] = measure(1.0);
+    const auto [adaptive4, keskar4] = measure(4.0);
+    std::printf("adaptive sharpness %.6g / %.6g, Keskar %.6g / %.6g (alpha 1 / 4)\n",
+                adaptive1.increase, adaptive4.increase, keskar1.keskar, keskar4.keskar);
+    CHECK(adaptive4.base_loss == Approx(adaptive1.base_loss).epsilon(1e-5));
+    CHECK(adaptive1.increase > 0.0);
+    CHECK(adaptive4.increase == Approx(adaptive1.increase).epsilon(1e-3));
+    CHECK(std::abs(keskar4.increase - keskar1.increase) > 0.1 * keskar1.increase);
 }

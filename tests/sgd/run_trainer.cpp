@@ -64,7 +64,8 @@ std::vector<float> params_of(const TrainResult& r) {
 TEST_CASE("Trainer writes well-formed epochs.csv, steps.jsonl, manifest and checkpoint",
           "[sgd][run][trainer]") {
     const fs::path dir = fresh_dir("trainer_outputs");
-    const TrainConfig cfg = softmax_config();
+    TrainConfig cfg = softmax_config();
+    cfg.probe.adaptive_sharpness = true;
     const TrainResult r = train(cfg, dir, softmax_options());
     CHECK(r.status == "finished");
     REQUIRE(r.epochs.size() == 4);
@@ -80,8 +81,9 @@ TEST_CASE("Trainer writes well-formed epochs.csv, steps.jsonl, manifest and chec
     const std::vector<std::string> csv = read_lines(dir / "epochs.csv");
     REQUIRE(csv.size() == 5);
     const std::vector<std::string> header = split_csv(csv[0]);
-    for (const char* col : {"epoch", "lr", "batch", "train_loss", "train_acc", "test_loss",
-                            "test_acc", "delta", "c2", "lambda_max", "wall_s", "updates"})
+    for (const char* col :
+         {"epoch", "lr", "batch", "train_loss", "train_acc", "test_loss", "test_acc", "delta", "c2",
+          "lambda_max", "sharpness", "adaptive_sharpness", "wall_s", "updates"})
         CHECK(std::find(header.begin(), header.end(), col) != header.end());
     for (std::size_t i = 1; i < csv.size(); ++i) CHECK(split_csv(csv[i]).size() == header.size());
 
@@ -103,6 +105,8 @@ TEST_CASE("Trainer writes well-formed epochs.csv, steps.jsonl, manifest and chec
             CHECK(p.at("noise").at("c2").at(0).get<double>() > 0.0);
             CHECK(p.at("hessian").contains("lambda_max"));
             CHECK(p.at("sharpness").at("keskar").get<double>() >= 0.0);
+            CHECK(p.at("adaptive_sharpness").at("increase").get<double>() >= 0.0);
+            CHECK(p.at("adaptive_sharpness").at("rho") == 2e-4);
             CHECK(p.at("test").at("n") == 50);
         }
     }
@@ -115,6 +119,7 @@ TEST_CASE("Trainer writes well-formed epochs.csv, steps.jsonl, manifest and chec
         CHECK(e.delta <= e.delta_hi);
         CHECK(e.c2 > 0.0);
         CHECK(std::isfinite(e.lambda_max));
+        CHECK(e.adaptive_sharpness >= 0.0);
         CHECK(e.delta == Approx(e.lr * std::sqrt(e.c2 / e.batch)));
     }
     // Learning happened: last epoch better than the first.

@@ -16,8 +16,9 @@ namespace fs = std::filesystem;
 TEST_CASE("sharpness grid: statistics on hand-made points", "[verify][empirical]") {
     SharpnessGridResult r;
     r.config.bootstrap = 400;
-    // λ = 1/δ (perfectly decreasing), sharpness = 5 − δ, accuracy = 0.9 − (log₁₀δ + 0.5)²:
-    // ρ(δ, λ) = ρ(δ, sharpness) = −1, curvature exactly −1, peak at δ = 10^−0.5.
+    // λ = 1/δ (perfectly decreasing), sharpness = 5 − δ, adaptive sharpness = δ² (increasing),
+    // accuracy = 0.9 − (log₁₀δ + 0.5)²: ρ(δ, λ) = ρ(δ, sharpness) = −1, ρ(δ, adaptive) = +1,
+    // curvature exactly −1, peak at δ = 10^−0.5.
     const std::vector<double> deltas{0.01, 0.03, 0.1, 0.2, 0.5, 1.0, 3.0};
     const std::vector<int> batches{512, 256, 128, 64, 32, 16, 8};
     for (std::size_t i = 0; i < deltas.size(); ++i) {
@@ -26,16 +27,19 @@ TEST_CASE("sharpness grid: statistics on hand-made points", "[verify][empirical]
         p.batch = batches[i];
         p.lambda_max = 1.0 / deltas[i];
         p.sharpness = 5.0 - deltas[i];
+        p.adaptive_sharpness = deltas[i] * deltas[i];
         const double t = std::log10(deltas[i]) + 0.5;
         p.test_acc = 0.9 - t * t;
         r.points.push_back(p);
     }
     analyse_grid(r);
-    REQUIRE(r.correlations.size() == 4);
+    REQUIRE(r.correlations.size() == 5);
     CHECK(r.correlation("delta", "lambda_max")->rho.estimate == Approx(-1.0));
     CHECK(r.correlation("delta", "lambda_max")->rho.hi == Approx(-1.0));
     CHECK(r.correlation("delta", "sharpness")->rho.estimate == Approx(-1.0));
     CHECK(r.correlation("batch", "lambda_max")->rho.estimate == Approx(1.0));
+    CHECK(r.correlation("delta", "adaptive_sharpness")->rho.estimate == Approx(1.0));
+    CHECK(r.correlation("delta", "adaptive_sharpness")->rho.lo == Approx(1.0));
     CHECK(r.accuracy_fit.c2 == Approx(-1.0).epsilon(1e-10));
     CHECK(r.peak_delta == Approx(std::pow(10.0, -0.5)).epsilon(1e-9));
     CHECK(r.curvature.hi < 0.0);
@@ -84,9 +88,10 @@ TEST_CASE("sharpness grid: tiny synthetic grid and resume", "[verify][empirical]
         CHECK(p.delta <= p.delta_hi);
         CHECK(p.lambda_max > 0.0);
         CHECK(p.sharpness >= 0.0);
+        CHECK(p.adaptive_sharpness >= 0.0);
         CHECK(p.test_acc > 0.25);  // above chance on 4 separable classes
     }
-    CHECK(r.correlations.size() == 4);
+    CHECK(r.correlations.size() == 5);
     const SharpnessGridResult again = run_sharpness_grid(c, data, work, true);
     for (std::size_t i = 0; i < r.points.size(); ++i) {
         CHECK(again.points[i].lambda_max == r.points[i].lambda_max);
@@ -98,7 +103,9 @@ TEST_CASE("sharpness grid: tiny synthetic grid and resume", "[verify][empirical]
     for (const auto& entry : fs::directory_iterator(work))
         fs::remove(entry.path() / "final_probe.json");
     const SharpnessGridResult reprobed = run_sharpness_grid(c, data, work, true);
-    for (std::size_t i = 0; i < r.points.size(); ++i)
+    for (std::size_t i = 0; i < r.points.size(); ++i) {
         CHECK(reprobed.points[i].lambda_max == r.points[i].lambda_max);
+        CHECK(reprobed.points[i].adaptive_sharpness == r.points[i].adaptive_sharpness);
+    }
     fs::remove_all(work);
 }

@@ -39,6 +39,7 @@ nlohmann::json probe_json(const GridPoint& p) {
             {"lambda_max", num(p.lambda_max)},
             {"lambda_relative_change", num(p.lambda_relative_change)},
             {"sharpness", num(p.sharpness)},
+            {"adaptive_sharpness", num(p.adaptive_sharpness)},
             {"train_loss", num(p.train_loss)}};
 }
 
@@ -50,10 +51,11 @@ void probe_from_json(const nlohmann::json& j, GridPoint& p) {
     p.lambda_max = num_from(j.at("lambda_max"));
     p.lambda_relative_change = num_from(j.at("lambda_relative_change"));
     p.sharpness = num_from(j.at("sharpness"));
+    p.adaptive_sharpness = num_from(j.at("adaptive_sharpness"));
     p.train_loss = num_from(j.at("train_loss"));
 }
 
-// δ̂, λ_max, ε-sharpness and the training loss of the final weights.
+// δ̂, λ_max, ε-sharpness, adaptive sharpness and the training loss of the final weights.
 void probe_final(const SharpnessGridConfig& c, const sgd::TrainConfig& cfg,
                  const sgd::DataSplit& data, sgd::Model& model, GridPoint& p) {
     sgd::set_threads(cfg.run.threads);
@@ -86,6 +88,9 @@ void probe_final(const SharpnessGridConfig& c, const sgd::TrainConfig& cfg,
     p.sharpness = sgd::epsilon_sharpness(model, data.train, prefix(c.sharpness_size), chunk,
                                          c.sharpness_epsilon, c.sharpness_steps, batch)
                       .keskar;
+    p.adaptive_sharpness = sgd::adaptive_sharpness(model, data.train, prefix(c.sharpness_size),
+                                                   chunk, c.adaptive_rho, c.sharpness_steps, batch)
+                               .increase;
     p.train_loss = sgd::evaluate_dataset(model, data.train, cfg.run.eval_batch).loss;
 }
 
@@ -100,7 +105,7 @@ std::vector<double> column(const std::vector<GridPoint>& ps, double GridPoint::*
 SharpnessGridConfig sharpness_grid_config(const ExperimentTable& t) {
     t.check_keys({"lrs", "batches", "seeds", "noise_pool", "noise_batches", "hessian_size",
                   "power_iterations", "sharpness_size", "sharpness_epsilon", "sharpness_steps",
-                  "bootstrap", "confidence"});
+                  "adaptive_rho", "bootstrap", "confidence"});
     SharpnessGridConfig c;
     c.train = t.train_config();
     c.lrs = t.get_doubles("lrs", c.lrs);
@@ -113,6 +118,7 @@ SharpnessGridConfig sharpness_grid_config(const ExperimentTable& t) {
     c.sharpness_size = t.get_int("sharpness_size", c.sharpness_size);
     c.sharpness_epsilon = t.get_double("sharpness_epsilon", c.sharpness_epsilon);
     c.sharpness_steps = t.get_int("sharpness_steps", c.sharpness_steps);
+    c.adaptive_rho = t.get_double("adaptive_rho", c.adaptive_rho);
     c.bootstrap = t.get_int("bootstrap", c.bootstrap);
     c.confidence = t.get_double("confidence", c.confidence);
     for (double lr : c.lrs)
@@ -124,6 +130,8 @@ SharpnessGridConfig sharpness_grid_config(const ExperimentTable& t) {
     if (c.noise_batches < 2) t.fail("noise_batches", "must be ≥ 2");
     if (c.power_iterations < 2) t.fail("power_iterations", "must be ≥ 2");
     if (c.bootstrap < 10) t.fail("bootstrap", "must be ≥ 10");
+    if (!(c.adaptive_rho > 0.0) || !std::isfinite(c.adaptive_rho))
+        t.fail("adaptive_rho", "must be positive");
     return c;
 }
 
@@ -136,7 +144,8 @@ const Correlation* SharpnessGridResult::correlation(const std::string& x,
 
 bool usable_grid_point(const SharpnessGridResult& r, const GridPoint& p) {
     const bool finite = std::isfinite(p.delta) && p.delta > 0 && std::isfinite(p.lambda_max) &&
-                        std::isfinite(p.sharpness) && std::isfinite(p.test_acc);
+                        std::isfinite(p.sharpness) && std::isfinite(p.adaptive_sharpness) &&
+                        std::isfinite(p.test_acc);
     const bool collapsed = r.classes > 1 && !(p.train_loss < 0.9 * std::log(r.classes));
     return finite && !collapsed;
 }
@@ -149,6 +158,7 @@ void analyse_grid(SharpnessGridResult& r) {
     const std::vector<double> delta = column(ok, &GridPoint::delta),
                               lambda = column(ok, &GridPoint::lambda_max),
                               sharp = column(ok, &GridPoint::sharpness),
+                              adaptive = column(ok, &GridPoint::adaptive_sharpness),
                               acc = column(ok, &GridPoint::test_acc);
     std::vector<double> batch, log_delta;
     for (const GridPoint& p : ok) {
@@ -166,6 +176,7 @@ void analyse_grid(SharpnessGridResult& r) {
     add("delta", delta, "sharpness", sharp);
     add("batch", batch, "lambda_max", lambda);
     add("delta", delta, "test_acc", acc);
+    add("delta", delta, "adaptive_sharpness", adaptive);
     r.batch_lambda_within_lr.clear();
     std::vector<std::vector<double>> b_rows, l_rows;
     for (double lr : c.lrs) {
@@ -228,6 +239,7 @@ SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
                                         {"sharpness_size", config.sharpness_size},
                                         {"sharpness_epsilon", config.sharpness_epsilon},
                                         {"sharpness_steps", config.sharpness_steps},
+                                        {"adaptive_rho", config.adaptive_rho},
                                         {"confidence", config.confidence}};
     for (int seed : config.seeds)
         for (double lr : config.lrs)
@@ -258,7 +270,8 @@ SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
                     store_cached_result(dir / "final_probe.json", key, probe_json(p));
                 } else {
                     p.delta = p.delta_lo = p.delta_hi = p.c2 = p.lambda_max = kNaN;
-                    p.lambda_relative_change = p.sharpness = p.train_loss = kNaN;
+                    p.lambda_relative_change = p.sharpness = p.adaptive_sharpness = kNaN;
+                    p.train_loss = kNaN;
                 }
                 result.points.push_back(p);
             }
@@ -304,6 +317,7 @@ nlohmann::json to_json(const SharpnessGridResult& r) {
               {"sharpness_size", c.sharpness_size},
               {"sharpness_epsilon", c.sharpness_epsilon},
               {"sharpness_steps", c.sharpness_steps},
+              {"adaptive_rho", c.adaptive_rho},
               {"bootstrap", c.bootstrap},
               {"confidence", c.confidence}}},
             {"points", points},

@@ -1,9 +1,10 @@
 #pragma once
 // Experiment 3 (paper.md §6; Keskar et al. 2017): a grid of (η, b) trained for the same number
 // of epochs; at the final weights δ̂ = ηĈ/√b (noise.hpp, at the run's η and b), the top Hessian
-// eigenvalue λ_max and Keskar's ε-sharpness (sharpness.hpp), and the test accuracy. Across the
-// grid: Spearman rank correlations with percentile-bootstrap intervals over the grid points
-// (δ̂–λ_max, δ̂–ε-sharpness, b–λ_max, δ̂–accuracy), and a least-squares quadratic of accuracy in
+// eigenvalue λ_max, Keskar's ε-sharpness and the paper's adaptive ℓ∞ sharpness (sharpness.hpp),
+// and the test accuracy. Across the grid: Spearman rank correlations with percentile-bootstrap
+// intervals over the grid points (δ̂–λ_max, δ̂–ε-sharpness, b–λ_max, δ̂–accuracy, δ̂–adaptive
+// sharpness), and a least-squares quadratic of accuracy in
 // log₁₀ δ̂ (curvature with a bootstrap interval, peak position). All numbers are estimates; the
 // grid confounds δ with the number of updates (small b does more steps in the same epochs),
 // which the report states.
@@ -29,13 +30,14 @@ struct SharpnessGridConfig {
     int sharpness_size = 1024;
     double sharpness_epsilon = 1e-3;
     int sharpness_steps = 5;
+    double adaptive_rho = 2e-4;  // adaptive ℓ∞ sharpness (paper.md §6), same examples and steps
     int bootstrap = 2000;
     double confidence = 0.95;
 };
 
 // Reads the table: common keys plus lrs, batches, seeds, noise_pool, noise_batches,
 // hessian_size, power_iterations, sharpness_size, sharpness_epsilon, sharpness_steps,
-// bootstrap, confidence.
+// adaptive_rho, bootstrap, confidence.
 SharpnessGridConfig sharpness_grid_config(const ExperimentTable& t);
 
 struct GridPoint {
@@ -48,6 +50,7 @@ struct GridPoint {
     double lambda_max = 0.0;
     double lambda_relative_change = 0.0;  // power-iteration convergence indicator
     double sharpness = 0.0;               // Keskar ε-sharpness (%)
+    double adaptive_sharpness = 0.0;      // adaptive ℓ∞ sharpness (loss increase)
     double test_acc = 0.0;
     double train_loss = 0.0;  // evaluation mode, whole training subset
     std::uint64_t updates = 0;
@@ -63,7 +66,8 @@ struct SharpnessGridResult {
     int classes = 0;  // of the dataset: a run whose final training loss is ≥ 0.9·ln(classes)
                       // collapsed (no better than chance) and is left out of the statistics
     std::vector<GridPoint> points;
-    std::vector<Correlation> correlations;  // δ̂–λ_max, δ̂–sharpness, b–λ_max, δ̂–accuracy
+    // δ̂–λ_max, δ̂–sharpness, b–λ_max, δ̂–accuracy, δ̂–adaptive sharpness
+    std::vector<Correlation> correlations;
     QuadraticFit accuracy_fit;    // accuracy ≈ c0 + c1·log₁₀δ̂ + c2·log₁₀²δ̂
     BootstrapInterval curvature;  // c2 with a bootstrap interval over grid points
     double peak_delta = 0.0;      // 10^vertex (meaningful when c2 < 0)
