@@ -179,10 +179,24 @@ def run_torch(data, cfg, seed, threads, init):
 def summary(finals):
     mean = statistics.fmean(finals)
     sd = statistics.stdev(finals) if len(finals) > 1 else float("nan")
-    half = T975[min(len(finals) - 1, len(T975)) - 1] * sd / math.sqrt(len(finals)) \
-        if len(finals) > 1 else float("nan")
+    half = t975(len(finals) - 1) * sd / math.sqrt(len(finals)) if len(finals) > 1 \
+        else float("nan")
     return {"mean": mean, "sd": sd, "ci95": [mean - half, mean + half], "min": min(finals),
             "max": max(finals), "at_goal": sum(a >= GOAL for a in finals), "runs": len(finals)}
+
+
+def t975(df):
+    """t_{0.975, df} from the table (df rounded down, at least 1; the df = 30 value beyond)."""
+    return T975[min(max(int(df), 1), len(T975)) - 1]
+
+
+def welch(a, b):
+    """mean(a) − mean(b) with its Welch 95% interval and t statistic."""
+    va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
+    se = math.sqrt(va + vb)
+    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+    d = statistics.fmean(a) - statistics.fmean(b)
+    return d, d - t975(df) * se, d + t975(df) * se, d / se
 
 
 def print_side(name, runs):
@@ -237,10 +251,32 @@ def main():
               file=sys.stderr, flush=True)
     print(f"# Fashion-MNIST {os.path.basename(args.config)}: test accuracy per epoch, "
           f"{args.threads} threads")
+    by_side = {}
     for side in sides:
         runs = {seed: done[(side, seed)] for seed in seeds if (side, seed) in done}
         if runs:
             print_side(side, runs)
+            by_side[side] = list(runs.values())
+    if "engine" in by_side:
+        print_differences(by_side)
+
+
+def print_differences(by_side):
+    """Per epoch: engine − each PyTorch side in mean test accuracy and mean train loss."""
+    engine = by_side["engine"]
+    epochs = len(engine[0]["test_acc"])
+    print("\n### engine − PyTorch, per epoch (Welch 95% intervals over seeds)\n")
+    print("| epoch | side | test accuracy | train loss |")
+    print("|---|---|---|---|")
+    for side, runs in by_side.items():
+        if side == "engine" or len(runs) < 2 or len(engine) < 2:
+            continue
+        for e in range(epochs):
+            cells = []
+            for key in ("test_acc", "train_loss"):
+                d, lo, hi, t = welch([r[key][e] for r in engine], [r[key][e] for r in runs])
+                cells.append(f"{d:+.4f} [{lo:+.4f}, {hi:+.4f}] (t = {t:.2f})")
+            print(f"| {e + 1} | {side} | {cells[0]} | {cells[1]} |")
 
 
 def load_runs(path):
