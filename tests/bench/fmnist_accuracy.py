@@ -102,7 +102,8 @@ def run_engine(gradcert, config_path, seed, threads):
             f.write(engine_config(base, seed, threads))
         out = os.path.join(tmp, "run")
         start = time.perf_counter()
-        subprocess.run([gradcert, "train", cfg, "--out", out, "--quiet"], check=True)
+        subprocess.run([gradcert, "train", cfg, "--out", out, "--quiet"], check=True,
+                       stdout=subprocess.DEVNULL)
         seconds = time.perf_counter() - start
         with open(os.path.join(out, "epochs.csv")) as f:
             rows = list(csv.DictReader(f))
