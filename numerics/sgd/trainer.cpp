@@ -188,8 +188,8 @@ void TrainingRun::start_fresh() {
     manifest_["build"] = build_info();
     manifest_["threads"] = cfg_.run.threads;
     manifest_["estimates"] =
-        "probe values (delta*, c2*, grad_norm, lambda_max, sharpness in epochs.csv; every "
-        "\"probe\" object in steps.jsonl) are sampled estimates, not bounds";
+        "probe values (delta*, c2*, grad_norm, lambda_max, sharpness, adaptive_sharpness in "
+        "epochs.csv; every \"probe\" object in steps.jsonl) are sampled estimates, not bounds";
     manifest_["status"] = "running";
     write_manifest();
 }
