@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -67,28 +68,29 @@ def parse_seeds(text):
 
 
 def read_config(path):
-    """The few keys the PyTorch side needs, read from the benchmark TOML (flat [section] key = v)."""
-    values, section = {}, ""
-    with open(path) as f:
-        for line in f:
-            line = line.split("#", 1)[0].strip()
-            if line.startswith("["):
-                section = line.strip("[]")
-            elif "=" in line:
-                key, value = (s.strip() for s in line.split("=", 1))
-                values[f"{section}.{key}"] = value.strip('"')
-    need = {"model.name": "cnn-small", "optim.name": "sgd", "schedule.kind": "constant"}
-    for key, expected in need.items():
-        if values.get(key, expected) != expected:
-            raise SystemExit(f"{path}: {key} = {values[key]}; this benchmark's PyTorch side "
-                             f"supports only {key} = {expected}")
-    return {"lr": float(values["optim.lr"]), "batch": int(values["optim.batch"]),
-            "epochs": int(values["run.epochs"])}
+    """The keys the PyTorch side needs, with the engine's defaults (numerics/sgd/CONFIG.md)."""
+    with open(path, "rb") as f:
+        cfg = tomllib.load(f)
+    get = lambda section, key, default: cfg.get(section, {}).get(key, default)
+    need = {("model", "name"): "cnn-small", ("optim", "name"): "sgd",
+            ("schedule", "kind"): "constant", ("data", "dataset"): "fashion-mnist"}
+    for (section, key), expected in need.items():
+        value = get(section, key, expected)
+        if value != expected:
+            raise SystemExit(f"{path}: [{section}] {key} = {value}; this benchmark's PyTorch side "
+                             f"supports only {expected}")
+    return {"lr": float(get("optim", "lr", 0.05)), "batch": int(get("optim", "batch", 128)),
+            "epochs": int(get("run", "epochs", 5))}
 
 
 def engine_config(base_text, seed, threads):
-    text = re.sub(r"(?m)^seed\s*=.*$", f"seed = {seed}", base_text)
-    text = re.sub(r"(?m)^threads\s*=.*$", f"threads = {threads}", text)
+    """The config text with [run] seed and threads replaced (both must be written in the file,
+    or every run would silently use the default) and the Hessian/sharpness probes off."""
+    text = base_text
+    for key, value in (("seed", seed), ("threads", threads)):
+        text, n = re.subn(rf"(?m)^{key}\s*=.*$", f"{key} = {value}", text)
+        if n != 1:
+            raise SystemExit(f"the config must set [run] {key} exactly once (found {n})")
     text = re.sub(r"(?m)^hessian\s*=.*$", "hessian = false", text)
     return re.sub(r"(?m)^sharpness\s*=.*$", "sharpness = false", text)
 
