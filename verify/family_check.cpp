@@ -42,7 +42,7 @@ Verdict cluster_convexity(const CurvatureResult& c, const std::optional<Interval
 
 // σ for messages only (never for a decision).
 std::string sigma_text(const std::optional<IntervalM>& sigma) {
-    return sigma ? fmt::format("σ = {:.17g}", sigma->mid().convert_to<double>())
+    return sigma ? fmt::format("σ = {:g}", sigma->mid().convert_to<double>())
                  : std::string("some σ_m > 0");
 }
 
