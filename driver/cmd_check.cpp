@@ -19,8 +19,8 @@ struct CheckArgs {
     std::vector<std::string> sets;
     std::string out_dir;
     std::string json_path;
-    long precision = 128;
-    int max_boxes = 50000;
+    long precision = 0;  // 0: not given (the file's value, else the default)
+    long max_boxes = 0;
     bool no_separability = false;
 };
 
@@ -43,19 +43,24 @@ gradcert::driver::Runner setup(CLI::App& sub) {
     sub.add_option("--set", args->sets, "override a parameter: --set a=5 (repeatable)");
     sub.add_option("--out", args->out_dir, "write the Markdown report, figures and JSON here");
     sub.add_option("--json", args->json_path, "write the JSON (every number as [lo, hi]) here");
-    sub.add_option("--precision", args->precision, "MPFR working precision in bits (default 128)")
-        ->check(CLI::Range(64, 4096));
+    // The same ranges as the file's [check] keys; the flag overrides the file (docs/precision.md).
+    using gradcert::verify::kMaxCheckBoxes, gradcert::verify::kMaxCheckPrecisionBits;
+    using gradcert::verify::kMinCheckBoxes, gradcert::verify::kMinCheckPrecisionBits;
+    sub.add_option("--precision", args->precision,
+                   "MPFR working precision in bits (overrides [check] precision_bits; default 128)")
+        ->check(CLI::Range(kMinCheckPrecisionBits, kMaxCheckPrecisionBits));
     sub.add_option("--max-boxes", args->max_boxes,
-                   "branch-and-bound budget per stage (default 50000)")
-        ->check(CLI::Range(100, 10000000));
+                   "branch-and-bound budget per stage (overrides [check] max_boxes; default 50000)")
+        ->check(CLI::Range(kMinCheckBoxes, kMaxCheckBoxes));
     sub.add_flag("--no-separability", args->no_separability,
                  "solve separable families as one d-dimensional problem");
     return [args]() {
+        gradcert::verify::CheckOverrides given;
+        if (args->precision) given.precision_bits = args->precision;
+        if (args->max_boxes) given.max_boxes = args->max_boxes;
         gradcert::verify::FamilySpec family =
-            gradcert::verify::load_family(args->file, parse_overrides(args->sets));
-        gradcert::verify::CheckOptions options;
-        options.precision_bits = args->precision;
-        options.minimizer.max_boxes = args->max_boxes;
+            gradcert::verify::load_family(args->file, parse_overrides(args->sets), given);
+        gradcert::verify::CheckOptions options = gradcert::verify::check_options(family);
         options.use_separability = !args->no_separability;
         gradcert::verify::FamilyCheckResult result =
             gradcert::verify::check_family(family, options);

@@ -1,5 +1,7 @@
 #include "theory/smoothed_function.hpp"
 
+#include <gmp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -38,10 +40,22 @@ double power(double x, int e) {
     return std::pow(x, e);
 }
 
-long binomial(int n, int k) {
-    long r = 1;
-    for (int i = 0; i < k; ++i) r = r * (n - i) / (i + 1);
-    return r;
+// C(n, k) for 0 ≤ k ≤ n, computed exactly in GMP (no fixed-width integer can hold C(1000, 500))
+// and enclosed at the working precision: the point itself when it fits, else its two neighbours
+// (rounded down and up), never a wrapped value.
+IntervalM binomial(int n, int k) {
+    if (n < 0 || k < 0 || k > n)
+        throw std::invalid_argument("binomial: need 0 <= k <= n, got n = " + std::to_string(n) +
+                                    ", k = " + std::to_string(k));
+    mpz_t exact;
+    mpz_init(exact);
+    mpz_bin_uiui(exact, static_cast<unsigned long>(n), static_cast<unsigned long>(k));
+    Mpfr lo = mpfr_with_precision(working_precision());
+    Mpfr hi = mpfr_with_precision(working_precision());
+    mpfr_set_z(raw(lo), exact, MPFR_RNDD);
+    mpfr_set_z(raw(hi), exact, MPFR_RNDU);
+    mpz_clear(exact);
+    return IntervalM(lo, hi);
 }
 
 template <class S>
@@ -306,7 +320,7 @@ std::map<std::vector<int>, IntervalM> smoothed_polynomial_of(const expr::Polynom
             int total = 0;
             std::vector<int> rest(dim);
             for (int i = 0; i < dim; ++i) {
-                c = c * exact_integer(binomial(alpha[i], beta[i]));
+                c = c * binomial(alpha[i], beta[i]);
                 total += beta[i];
                 rest[i] = alpha[i] - beta[i];
             }

@@ -1,5 +1,7 @@
 #include "verify/box.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace gradcert::verify {
@@ -10,6 +12,58 @@ Box make_box(const std::vector<std::pair<IntervalM, IntervalM>>& bounds) {
         b[static_cast<Eigen::Index>(i)] =
             IntervalM(bounds[i].first.lower(), bounds[i].second.upper());
     return b;
+}
+
+Domain make_domain(const std::vector<std::pair<IntervalM, IntervalM>>& bounds) {
+    Domain d;
+    for (const auto& [lo, hi] : bounds) {
+        d.lo.push_back(lo);
+        d.hi.push_back(hi);
+    }
+    return d;
+}
+
+Box Domain::outer() const {
+    Box b(dim());
+    for (int i = 0; i < dim(); ++i) b[i] = IntervalM(lo[i].lower(), hi[i].upper());
+    return b;
+}
+
+bool Domain::certainly_inside(const Eigen::VectorXd& p) const {
+    if (p.size() != dim()) return false;
+    for (int i = 0; i < dim(); ++i) {
+        if (!std::isfinite(p[i])) return false;
+        // mpfr_cmp_d is exact: lo_i.upper ≤ p_i and p_i ≤ hi_i.lower.
+        if (mpfr_cmp_d(raw(lo[i].upper()), p[i]) > 0) return false;
+        if (mpfr_cmp_d(raw(hi[i].lower()), p[i]) < 0) return false;
+    }
+    return true;
+}
+
+Eigen::VectorXd Domain::project_inside(Eigen::VectorXd p) const {
+    for (int i = 0; i < dim() && i < p.size(); ++i) {
+        const double lo_d = mpfr_get_d(raw(lo[i].upper()), MPFR_RNDU);  // smallest double ≥
+        const double hi_d = mpfr_get_d(raw(hi[i].lower()), MPFR_RNDD);  // largest double ≤
+        if (!(lo_d <= hi_d)) continue;
+        p[i] = std::isnan(p[i]) ? lo_d : std::clamp(p[i], lo_d, hi_d);
+    }
+    return p;
+}
+
+bool Domain::touches_lower_face(const Box& x, int i) const {
+    return !(x[i].lower() > lo[i].upper());
+}
+
+bool Domain::touches_upper_face(const Box& x, int i) const {
+    return !(x[i].upper() < hi[i].lower());
+}
+
+Box clip_to_outer(const Box& b, const Domain& domain) {
+    const Box outer = domain.outer();
+    Box out = b;
+    for (Eigen::Index i = 0; i < b.size(); ++i)
+        if (auto c = intersect(b[i], outer[i])) out[i] = *c;
+    return out;
 }
 
 Box point_box(const Eigen::VectorXd& p) {
@@ -106,6 +160,23 @@ IntervalM max_distance(const Box& a, const Box& b) {
 
 bool certainly_within(const Eigen::VectorXd& p, const Box& b, const IntervalM& r) {
     return certainly_le(max_distance(point_box(p), b), r);
+}
+
+namespace {
+
+std::string exact_hex(const Mpfr& v) {
+    char* text = nullptr;
+    if (mpfr_asprintf(&text, "%Ra", raw(v)) < 0 || !text)
+        throw std::runtime_error("exact_key: mpfr_asprintf failed");
+    std::string out(text);
+    mpfr_free_str(text);
+    return out;
+}
+
+}  // namespace
+
+std::string exact_key(const IntervalM& x) {
+    return "[" + exact_hex(x.lower()) + "," + exact_hex(x.upper()) + "]";
 }
 
 std::vector<double> box_lower(const Box& b) {

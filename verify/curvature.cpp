@@ -65,9 +65,10 @@ void certify_witness(const Objective& f, const Eigen::VectorXd& p, const Box& ce
         for (Eigen::Index b = 0; b < v.size(); ++b)
             num += IntervalM(v[a]) * j.hess(a, b) * IntervalM(v[b]);
     }
-    double q = (num / den).upper_double();
-    if (!out.witness_upper || q < *out.witness_upper) {
-        out.witness_upper = q;
+    const IntervalM quotient = num / den;
+    if (!out.witness_quotient || quotient.upper() < out.witness_quotient->upper()) {
+        out.witness_quotient = quotient;
+        out.witness_upper = quotient.upper_double();
         out.witness_point = p;
         out.witness_direction = v;
     }
@@ -99,12 +100,23 @@ struct Pending {
 
 }  // namespace
 
+bool certified_at_least(double certified_lower, const IntervalM& sigma) {
+    return mpfr_cmp_d(raw(sigma.upper()), certified_lower) <= 0;  // exact: σ_hi ≤ bound
+}
+
+bool witnessed_below(const IntervalM& witness_quotient, const IntervalM& sigma) {
+    return witness_quotient.upper() < sigma.lower();  // exact comparison of MPFR values
+}
+
 CurvatureResult certify_curvature(const Objective& f, const Box& center, const IntervalM& radius,
-                                  const IntervalM& witness_radius, std::optional<double> sigma,
+                                  const IntervalM& witness_radius,
+                                  const std::optional<IntervalM>& sigma,
                                   const CurvatureOptions& options) {
     CurvatureResult out;
     search_witness(f, center, witness_radius, out);
-    const bool failed = sigma && out.witness_upper && *out.witness_upper < *sigma;
+    // Exact comparisons with σ's enclosure: below its lower end, at or above its upper end.
+    const bool failed =
+        sigma && out.witness_quotient && witnessed_below(*out.witness_quotient, *sigma);
 
     Box region = inflate(center, radius);
     const double tolerance = options.relative_tolerance * max_width(region);
@@ -125,7 +137,7 @@ CurvatureResult certify_curvature(const Objective& f, const Box& center, const I
         if (min_distance(x, center).lower_double() > radius.upper_double()) continue;
         ++out.boxes;
         double lb = certified_lambda_min<Mpfr>(MatrixI<Mpfr>(f.enclose(x).hess)).lower;
-        if ((sigma && lb >= *sigma) || max_width(x) < tolerance) {
+        if ((sigma && certified_at_least(lb, *sigma)) || max_width(x) < tolerance) {
             settled = std::min(settled, lb);
             continue;
         }

@@ -19,18 +19,30 @@ struct CurvatureResult {
     double certified_lower = -HUGE_VAL;
     // A point within distance witness_radius of every point of C and a direction v with
     // vᵀ∇²f(p)v / vᵀv ≤ witness_upper (rigorous upper bound), when a witness was found.
-    std::optional<double> witness_upper;
+    std::optional<double> witness_upper;  // rounded up to double: for display
+    // The enclosure of that Rayleigh quotient at the working precision: verdicts compare its
+    // upper end with σ (witnessed_below), so a counterexample 1e-20 below σ is not lost to the
+    // rounding of witness_upper.
+    std::optional<IntervalM> witness_quotient;
     Eigen::VectorXd witness_point;
     Eigen::VectorXd witness_direction;
     int boxes = 0;
     bool budget_exhausted = false;
 };
 
-// With `sigma`, refinement stops once every box is certified ≥ σ (or a witness < σ exists);
+// Exact comparisons of a double bound (±inf allowed) with σ's enclosure [σ_lo, σ_hi]: a certified
+// lower bound proves λ_min ≥ σ only when it is ≥ σ_hi; a witness's upper bound proves λ_min < σ
+// only when it is < σ_lo. σ is never rounded to a double for these decisions.
+bool certified_at_least(double certified_lower, const IntervalM& sigma);
+bool witnessed_below(const IntervalM& witness_quotient, const IntervalM& sigma);
+
+// With `sigma` (σ's enclosure), refinement stops once every box is certified ≥ the upper end of
+// σ (or a witness below its lower end exists);
 // without it (σ_m mode), refinement targets the minimum until it is bracketed within the gap
 // tolerance or the budget is spent. `witness_radius` (≤ r) bounds where witnesses may lie.
 CurvatureResult certify_curvature(const Objective& f, const Box& center, const IntervalM& radius,
-                                  const IntervalM& witness_radius, std::optional<double> sigma,
+                                  const IntervalM& witness_radius,
+                                  const std::optional<IntervalM>& sigma,
                                   const CurvatureOptions& options = {});
 
 }  // namespace gradcert::verify

@@ -28,12 +28,22 @@ std::string point_text(const Eigen::VectorXd& p) {
 }
 
 // Strong-convexity verdict of one cluster: σ given, or σ_m mode (σ_m > 0 must be certified).
-Verdict cluster_convexity(const CurvatureResult& c, std::optional<double> sigma) {
-    double target = sigma.value_or(0.0);
-    if (sigma ? c.certified_lower >= target : c.certified_lower > 0) return Verdict::holds;
-    if (c.witness_upper && (sigma ? *c.witness_upper < target : *c.witness_upper <= 0))
+// σ is the enclosure of its decimal text: `holds` needs the certified lower bound ≥ the upper end
+// of σ, `fails` needs the witness's upper bound < the lower end (both exact comparisons), so a
+// curvature closer to σ than σ's enclosure is wide is never decided.
+Verdict cluster_convexity(const CurvatureResult& c, const std::optional<IntervalM>& sigma) {
+    if (sigma ? certified_at_least(c.certified_lower, *sigma) : c.certified_lower > 0)
+        return Verdict::holds;
+    if (c.witness_quotient && (sigma ? witnessed_below(*c.witness_quotient, *sigma)
+                                     : !(c.witness_quotient->upper() > 0)))  // σ_m mode: ≤ 0
         return Verdict::fails;
     return Verdict::inconclusive;
+}
+
+// σ for messages only (never for a decision).
+std::string sigma_text(const std::optional<IntervalM>& sigma) {
+    return sigma ? fmt::format("σ = {:g}", sigma->mid().convert_to<double>())
+                 : std::string("some σ_m > 0");
 }
 
 // Over several candidate clusters: holds if all hold, fails if all fail.
@@ -47,11 +57,11 @@ Verdict over_clusters(const std::vector<Verdict>& v) {
     return all_hold ? Verdict::holds : all_fail ? Verdict::fails : Verdict::inconclusive;
 }
 
-Finding convexity_finding(const StageResult& s, std::optional<double> sigma) {
+Finding convexity_finding(const StageResult& s, const std::optional<IntervalM>& sigma) {
     std::vector<Verdict> v;
     for (const ClusterCurvature& c : s.curvature) v.push_back(c.verdict);
     Finding f{over_clusters(v), ""};
-    const std::string what = sigma ? fmt::format("σ = {:g}", *sigma) : std::string("some σ_m > 0");
+    const std::string what = sigma_text(sigma);
     if (f.verdict == Verdict::holds) {
         f.reason = fmt::format("λ_min(∇²f̂) ≥ {:.9g} on B(x*; 3δ), certified", s.certified_sigma);
     } else if (f.verdict == Verdict::fails) {
@@ -137,7 +147,7 @@ Finding gamma_finding(const FamilySpec& f, size_t m, const IntervalM& gamma) {
     return {Verdict::inconclusive, fmt::format("γ_m = {} straddles 1/2", text)};
 }
 
-void check_curvature(StageGeometry& g, StageResult& s, std::optional<double> sigma) {
+void check_curvature(StageGeometry& g, StageResult& s, const std::optional<IntervalM>& sigma) {
     s.certified_sigma = HUGE_VAL;
     for (const MinimizerCluster& cluster : s.minimizers.clusters) {
         ClusterCurvature cc;
@@ -170,13 +180,15 @@ void add_stage_links(StageGeometry& g, const FamilySpec& f, const FamilyCheckRes
         s.centering.push_back(centering_between(v, radius, s.minimizers, next->minimizers));
         s.start_radius.push_back({v, theory::start_radius_factor(c, *s.gamma)});
     }
-    std::optional<double> sigma_for_bound;
-    if (f.sigma) sigma_for_bound = f.sigma->lower_double();
+    // σ's enclosure itself (σ_m mode: the certified lower bound of σ_{m+1}, a double taken
+    // exactly); the bound decreases in σ, so the interval result encloses it for every σ.
+    std::optional<IntervalM> sigma_for_bound;
+    if (f.sigma) sigma_for_bound = *f.sigma;
     if (f.definition == Definition::sigma_m_nice && next->certified_sigma > 0)
-        sigma_for_bound = next->certified_sigma;
-    if (sigma_for_bound && *sigma_for_bound > 0)
-        s.sufficient_bound = theory::centering_shift_bound(
-            r.lipschitz, r.kernel_mean_norm, s.delta, next->delta, IntervalM(*sigma_for_bound));
+        sigma_for_bound = IntervalM(next->certified_sigma);
+    if (sigma_for_bound && certainly_positive(*sigma_for_bound))
+        s.sufficient_bound = theory::centering_shift_bound(r.lipschitz, r.kernel_mean_norm, s.delta,
+                                                           next->delta, *sigma_for_bound);
 }
 
 Verdict stage_verdict(const StageResult& s) {
@@ -200,6 +212,13 @@ theory::Kernel family_kernel(const FamilySpec& f) {
     return {theory::Kernel::Kind::gaussian, f.dim};
 }
 
+CheckOptions check_options(const FamilySpec& family) {
+    CheckOptions options;
+    options.precision_bits = family.precision_bits;
+    options.minimizer.max_boxes = static_cast<int>(family.max_boxes);
+    return options;
+}
+
 FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& options) {
     const auto t0 = Clock::now();
     PrecisionScope precision(options.precision_bits);
@@ -213,9 +232,8 @@ FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& opt
     r.lipschitz = g->lipschitz();
     r.kernel_mean_norm = theory::kernel_mean_norm(kernel);
 
-    std::optional<double> sigma;
-    if (family.definition != Definition::sigma_m_nice && family.sigma)
-        sigma = family.sigma->lower_double();
+    std::optional<IntervalM> sigma;  // the enclosure, never rounded to a double
+    if (family.definition != Definition::sigma_m_nice && family.sigma) sigma = *family.sigma;
     for (size_t m = 0; m < family.deltas.size(); ++m) {
         const auto ts = Clock::now();
         StageResult s;
@@ -238,6 +256,10 @@ FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& opt
     r.overall = conjunction(all);
     r.seconds = seconds_since(t0);
     return r;
+}
+
+FamilyCheckResult check_family(const FamilySpec& family) {
+    return check_family(family, check_options(family));
 }
 
 int exit_status(Verdict overall) {

@@ -59,6 +59,10 @@ struct CheckOptions {
     long precision_bits = 128;     // MPFR working precision of every enclosure
 };
 
+// The options a family's check runs with: its precision_bits and max_boxes as load_family settled
+// them (command line over file over default, docs/precision.md), everything else defaulted.
+CheckOptions check_options(const FamilySpec& family);
+
 struct FamilyCheckResult {
     FamilySpec family;
     std::string method;          // "branch and bound in d dimensions" or "separable: …"
@@ -70,7 +74,9 @@ struct FamilyCheckResult {
     long precision_bits = 0;
 };
 
-FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& options = {});
+FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& options);
+// With check_options(family): the precision and budget rule of docs/precision.md.
+FamilyCheckResult check_family(const FamilySpec& family);
 
 // The smoothing kernel a family names, in the family's dimension.
 theory::Kernel family_kernel(const FamilySpec& family);

@@ -21,8 +21,6 @@ using expr::Rational;
 
 constexpr int kMaxDim = 100000;
 constexpr int kMaxStages = 1000000;
-constexpr int kMinPrecisionBits = 53;
-constexpr int kMaxPrecisionBits = 65536;
 
 // A number as written in the file: its text, exact value and enclosure.
 struct Literal {
@@ -109,8 +107,8 @@ std::string names_of(const std::map<std::string, std::string>& m) {
 class FamilyReader {
   public:
     FamilyReader(std::string_view text, std::string file,
-                 const std::map<std::string, std::string>& overrides)
-        : text_(text), file_(std::move(file)), overrides_(overrides) {
+                 const std::map<std::string, std::string>& overrides, const CheckOverrides& check)
+        : text_(text), file_(std::move(file)), overrides_(overrides), check_(check) {
         std::string line;
         std::istringstream in{std::string(text)};
         while (std::getline(in, line)) {
@@ -431,14 +429,30 @@ class FamilyReader {
         }
         if (const toml::node* p = t.get("precision_bits"))
             spec.precision_bits =
-                integer_at(*p, "precision_bits", kMinPrecisionBits, kMaxPrecisionBits);
+                integer_at(*p, "precision_bits", kMinCheckPrecisionBits, kMaxCheckPrecisionBits);
         if (const toml::node* b = t.get("max_boxes"))
-            spec.max_boxes = integer_at(*b, "max_boxes", 1, 1000000000);
+            spec.max_boxes = integer_at(*b, "max_boxes", kMinCheckBoxes, kMaxCheckBoxes);
+        // The command line overrides the file (docs/precision.md).
+        if (check_.precision_bits)
+            spec.precision_bits =
+                static_cast<int>(checked_override("--precision", *check_.precision_bits,
+                                                  kMinCheckPrecisionBits, kMaxCheckPrecisionBits));
+        if (check_.max_boxes)
+            spec.max_boxes =
+                checked_override("--max-boxes", *check_.max_boxes, kMinCheckBoxes, kMaxCheckBoxes);
+    }
+
+    long checked_override(const std::string& flag, long value, long lo, long hi) const {
+        if (value < lo || value > hi)
+            throw_input_error(file_, flag + " " + std::to_string(value) + " is outside " +
+                                         std::to_string(lo) + ".." + std::to_string(hi));
+        return value;
     }
 
     std::string_view text_;
     std::string file_;
     const std::map<std::string, std::string>& overrides_;
+    CheckOverrides check_;
     std::vector<std::string> lines_;
 };
 
@@ -461,18 +475,20 @@ expr::ParseContext FamilySpec::parse_context() const {
 }
 
 FamilySpec parse_family(std::string_view toml_text, const std::string& file,
-                        const std::map<std::string, std::string>& overrides) {
-    return FamilyReader(toml_text, file, overrides).read();
+                        const std::map<std::string, std::string>& overrides,
+                        const CheckOverrides& check) {
+    return FamilyReader(toml_text, file, overrides, check).read();
 }
 
 FamilySpec load_family(const std::filesystem::path& file,
-                       const std::map<std::string, std::string>& overrides) {
+                       const std::map<std::string, std::string>& overrides,
+                       const CheckOverrides& check) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw_input_error(file.string(), "cannot open the family file");
     std::ostringstream content;
     content << in.rdbuf();
     if (in.bad()) throw_input_error(file.string(), "cannot read the family file");
-    return parse_family(content.str(), file.string(), overrides);
+    return parse_family(content.str(), file.string(), overrides, check);
 }
 
 }  // namespace gradcert::verify

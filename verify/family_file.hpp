@@ -17,7 +17,12 @@
 //   sigma = 2.0                                # required unless sigma-m-nice (which reports σ_m)
 //   centering = "both"                         # "next" | "gap" | "both" (default "both")
 //   precision_bits = 128                       # optional, working precision of the check
-//   max_boxes = 20000                          # optional, branch-and-bound budget
+//   max_boxes = 50000                          # optional, branch-and-bound budget per stage
+//
+// precision_bits and max_boxes follow one rule (docs/precision.md), for check and report alike:
+// the command line (--precision, --max-boxes) overrides the file, the file overrides the default
+// (128 bits, 50000 boxes); the same ranges are accepted in both places (kCheckPrecisionRange,
+// kCheckBoxesRange), and the file is enclosed at the precision that wins.
 //
 // Every number is read from its decimal text exactly (0.1 is 1/10) and enclosed with
 // [check] precision_bits bits (as are the folded constants of f and the deltas); nothing goes
@@ -55,6 +60,19 @@ struct PolynomialSchedule {
     IntervalM power;  // p
 };
 
+inline constexpr long kDefaultCheckPrecisionBits = 128;
+inline constexpr long kMinCheckPrecisionBits = 53;
+inline constexpr long kMaxCheckPrecisionBits = 65536;
+inline constexpr long kDefaultCheckBoxes = 50000;
+inline constexpr long kMinCheckBoxes = 1;
+inline constexpr long kMaxCheckBoxes = 1000000000;
+
+// Command-line values that override the file's [check] precision_bits / max_boxes.
+struct CheckOverrides {
+    std::optional<long> precision_bits;
+    std::optional<long> max_boxes;
+};
+
 struct FamilySpec {
     std::string name;
     std::string file;
@@ -70,8 +88,8 @@ struct FamilySpec {
     Definition definition = Definition::new_sigma_nice;
     std::optional<IntervalM> sigma;
     Centering centering = Centering::both;
-    int precision_bits = 128;
-    long max_boxes = 20000;
+    int precision_bits = kDefaultCheckPrecisionBits;  // in force: command line, file or default
+    long max_boxes = kDefaultCheckBoxes;              // the same rule
 
     // Additions to the contract:
     std::string description;                  // "" when not given
@@ -92,11 +110,15 @@ struct FamilySpec {
 // unknown kernel/definition/centering, --set of a parameter the family does not have, an f that
 // does not parse (unknown names, variables outside x1..x<dim>, syntax) and an f outside the
 // decomposable class (expr::UnsupportedExpression, e.g. abs where a Hessian is needed).
+// `check` overrides [check] precision_bits / max_boxes (each validated against the same range as
+// the file's value; InputError "file: --precision N is outside 53..65536").
 FamilySpec load_family(const std::filesystem::path& file,
-                       const std::map<std::string, std::string>& overrides);
+                       const std::map<std::string, std::string>& overrides,
+                       const CheckOverrides& check = {});
 
 // Addition: the same from TOML text; `file` is used in messages and FamilySpec::file.
 FamilySpec parse_family(std::string_view toml_text, const std::string& file,
-                        const std::map<std::string, std::string>& overrides);
+                        const std::map<std::string, std::string>& overrides,
+                        const CheckOverrides& check = {});
 
 }  // namespace gradcert::verify

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <queue>
 #include <random>
 
@@ -13,27 +14,18 @@ namespace gradcert::verify {
 
 namespace {
 
-bool in_domain(const Eigen::VectorXd& p, const Box& domain) {
-    for (Eigen::Index i = 0; i < p.size(); ++i)
-        if (!std::isfinite(p[i]) || !contains(domain[i], Mpfr(p[i]))) return false;
-    return true;
+// Only points certainly inside the declared domain (its inner box) give upper bounds.
+bool in_domain(const Eigen::VectorXd& p, const Domain& domain) {
+    return domain.certainly_inside(p);
 }
 
-Eigen::VectorXd project(Eigen::VectorXd p, const Box& domain) {
-    for (Eigen::Index i = 0; i < p.size(); ++i) {
-        // Inner-rounded bounds keep the projected point inside the domain.
-        double lo = std::nextafter(domain[i].lower_double(), HUGE_VAL);
-        double hi = std::nextafter(domain[i].upper_double(), -HUGE_VAL);
-        if (!contains(domain[i], Mpfr(lo))) lo = domain[i].upper_double();
-        if (!contains(domain[i], Mpfr(hi))) hi = domain[i].lower_double();
-        p[i] = std::clamp(p[i], std::min(lo, hi), std::max(lo, hi));
-    }
-    return p;
+Eigen::VectorXd project(const Eigen::VectorXd& p, const Domain& domain) {
+    return domain.project_inside(p);
 }
 
 // Projected descent with backtracking (any decrease) on the estimate; the Newton direction is
 // used when the Hessian estimate is positive definite, the negative gradient otherwise.
-Eigen::VectorXd local_descent(const Objective& f, Eigen::VectorXd x, const Box& domain) {
+Eigen::VectorXd local_descent(const Objective& f, Eigen::VectorXd x, const Domain& domain) {
     double fx = f.value_estimate(x);
     for (int it = 0; it < 200; ++it) {
         Eigen::VectorXd g = f.gradient_estimate(x);
@@ -61,7 +53,7 @@ Eigen::VectorXd local_descent(const Objective& f, Eigen::VectorXd x, const Box& 
     return x;
 }
 
-std::vector<Eigen::VectorXd> start_points(const Box& domain, int per_dim) {
+std::vector<Eigen::VectorXd> start_points(const Box& domain, int per_dim) {  // outer box
     const int d = static_cast<int>(domain.size());
     Eigen::VectorXd lo(d), hi(d);
     for (int i = 0; i < d; ++i) lo[i] = domain[i].lower_double(), hi[i] = domain[i].upper_double();
@@ -99,13 +91,14 @@ struct Pending {
     bool operator<(const Pending& o) const { return lower > o.lower; }  // min-heap on lower
 };
 
-bool touches_lower_face(const Box& x, const Box& domain, int i) {
-    return !(x[i].lower() > domain[i].lower());
+// Faces relative to the inner box (Domain::touches_*): "interior" means strictly inside it.
+bool touches_lower_face(const Box& x, const Domain& domain, int i) {
+    return domain.touches_lower_face(x, i);
 }
-bool touches_upper_face(const Box& x, const Box& domain, int i) {
-    return !(x[i].upper() < domain[i].upper());
+bool touches_upper_face(const Box& x, const Domain& domain, int i) {
+    return domain.touches_upper_face(x, i);
 }
-bool interior(const Box& x, const Box& domain) {
+bool interior(const Box& x, const Domain& domain) {
     for (Eigen::Index i = 0; i < x.size(); ++i)
         if (touches_lower_face(x, domain, static_cast<int>(i)) ||
             touches_upper_face(x, domain, static_cast<int>(i)))
@@ -115,28 +108,38 @@ bool interior(const Box& x, const Box& domain) {
 
 enum class Monotonicity { keep, discard, reduced };
 
+// X_i ∩ face (the enclosure of the bound); false when empty. Sets `changed` if X_i shrank.
+bool restrict_to_face(IntervalM& xi, const IntervalM& face, bool& changed) {
+    std::optional<IntervalM> cut = intersect(xi, face);
+    if (!cut) return false;
+    if (!(cut->lower() == xi.lower() && cut->upper() == xi.upper())) xi = *cut, changed = true;
+    return true;
+}
+
 // First-order test per coordinate: where ∂_i f has a certain sign on X, a minimizer in X must sit
-// on the domain face it decreases towards; X is reduced to that face or discarded.
-Monotonicity apply_monotonicity(Box& x, const Jet<IntervalM>& j, const Box& domain) {
+// on the domain face it decreases towards, x_i = lo_i (resp. hi_i), a point of the bound's
+// enclosure; X_i is intersected with that enclosure (docs/certificate.md, "reduce"), or X is
+// discarded when it cannot reach the face or the intersection is empty.
+Monotonicity apply_monotonicity(Box& x, const Jet<IntervalM>& j, const Domain& domain) {
     Monotonicity result = Monotonicity::keep;
     for (Eigen::Index i = 0; i < x.size(); ++i) {
         const IntervalM& g = j.grad[i];
         const int c = static_cast<int>(i);
+        bool changed = false;
         if (certainly_positive(g)) {
             if (!touches_lower_face(x, domain, c)) return Monotonicity::discard;
-            if (!x[i].is_point())
-                x[i] = IntervalM(x[i].lower(), x[i].lower()), result = Monotonicity::reduced;
+            if (!restrict_to_face(x[i], domain.lo[i], changed)) return Monotonicity::discard;
         } else if (certainly_negative(g)) {
             if (!touches_upper_face(x, domain, c)) return Monotonicity::discard;
-            if (!x[i].is_point())
-                x[i] = IntervalM(x[i].upper(), x[i].upper()), result = Monotonicity::reduced;
+            if (!restrict_to_face(x[i], domain.hi[i], changed)) return Monotonicity::discard;
         }
+        if (changed) result = Monotonicity::reduced;
     }
     return result;
 }
 
 // Second-order test: along a coordinate in which X is interior, a minimizer has ∂_ii f ≥ 0.
-bool certainly_not_minimum(const Box& x, const Jet<IntervalM>& j, const Box& domain) {
+bool certainly_not_minimum(const Box& x, const Jet<IntervalM>& j, const Domain& domain) {
     for (Eigen::Index i = 0; i < x.size(); ++i) {
         const int c = static_cast<int>(i);
         if (!touches_lower_face(x, domain, c) && !touches_upper_face(x, domain, c) &&
@@ -187,7 +190,7 @@ std::vector<std::vector<int>> touching_components(const std::vector<Leaf>& leave
 }
 
 MinimizerCluster make_cluster(const Objective& f, const std::vector<Leaf>& leaves,
-                              const std::vector<int>& members, const Box& domain,
+                              const std::vector<int>& members, const Domain& domain,
                               const MinimizerOptions& options) {
     MinimizerCluster c;
     c.box = leaves[members[0]].box;
@@ -207,16 +210,17 @@ MinimizerCluster make_cluster(const Objective& f, const std::vector<Leaf>& leave
         }
     }
     if (c.unique_stationary) c.box = refine_stationary_box(f, c.box, options.krawczyk_iterations);
+    c.box = clip_to_outer(c.box, domain);  // the domain holds every minimizer
     c.value = f.value(c.box);
     return c;
 }
 
 }  // namespace
 
-Eigen::VectorXd estimate_global_minimizer(const Objective& f, const Box& domain, int per_dim) {
-    Eigen::VectorXd best = project(box_mid(domain), domain);
+Eigen::VectorXd estimate_global_minimizer(const Objective& f, const Domain& domain, int per_dim) {
+    Eigen::VectorXd best = project(box_mid(domain.outer()), domain);
     double best_value = f.value_estimate(best);
-    for (const Eigen::VectorXd& s : start_points(domain, per_dim)) {
+    for (const Eigen::VectorXd& s : start_points(domain.outer(), per_dim)) {
         Eigen::VectorXd x = local_descent(f, project(s, domain), domain);
         double v = f.value_estimate(x);
         if (v < best_value) best = x, best_value = v;
@@ -224,7 +228,7 @@ Eigen::VectorXd estimate_global_minimizer(const Objective& f, const Box& domain,
     return best;
 }
 
-MinimizerResult enclose_global_minimizers(const Objective& f, const Box& domain,
+MinimizerResult enclose_global_minimizers(const Objective& f, const Domain& domain,
                                           const MinimizerOptions& options) {
     MinimizerResult result;
     result.best_point = estimate_global_minimizer(f, domain, options.starts_per_dim);
@@ -237,9 +241,9 @@ MinimizerResult enclose_global_minimizers(const Objective& f, const Box& domain,
     try_upper_bound(result.best_point);
 
     std::priority_queue<Pending> queue;
-    queue.push({domain, -std::numeric_limits<double>::infinity()});
+    queue.push({domain.outer(), -std::numeric_limits<double>::infinity()});  // ⊇ domain
     std::vector<Leaf> leaves;
-    const double krawczyk_width = 0.05 * max_width(domain);
+    const double krawczyk_width = 0.05 * max_width(domain.outer());
     while (!queue.empty()) {
         Pending item = queue.top();
         queue.pop();

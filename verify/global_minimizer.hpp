@@ -1,6 +1,7 @@
 #pragma once
 // Rigorous enclosure of every global minimizer of an objective over a box (interval branch and
-// bound). Contract: every global minimizer of the objective on `domain` lies in the union of the
+// bound). Contract: every global minimizer of the objective on `domain` (the exact set the bounds'
+// decimals state; see Domain) lies in the union of the
 // returned clusters, whatever the budget; `complete` says whether the search finished (if not,
 // unresolved boxes are returned as clusters too, so the result stays sound but wide).
 #include <string>
@@ -21,25 +22,25 @@ struct MinimizerOptions {
 struct MinimizerCluster {
     Box box;                         // contains the cluster's candidate minimizers
     bool unique_stationary = false;  // Krawczyk proved exactly one stationary point in `box`
-    bool interior = false;           // box lies in the interior of the domain
+    bool interior = false;           // box lies strictly inside the domain's inner box
     IntervalM value;                 // enclosure of the objective over `box`
 };
 
 struct MinimizerResult {
     std::vector<MinimizerCluster> clusters;
     IntervalM min_value;         // encloses min over the domain
-    Eigen::VectorXd best_point;  // the point giving the upper bound
+    Eigen::VectorXd best_point;  // the point giving the upper bound (certainly in the domain)
     int boxes_processed = 0;
     bool complete = false;
     std::string note;
 };
 
-MinimizerResult enclose_global_minimizers(const Objective& f, const Box& domain,
+MinimizerResult enclose_global_minimizers(const Objective& f, const Domain& domain,
                                           const MinimizerOptions& options = {});
 
-// Floating-point local minimisation from a grid of starts, projected into the domain; returns
+// Floating-point local minimisation from a grid of starts, projected into the inner box; returns
 // the best point found (an estimate, used only to seed the rigorous upper bound).
-Eigen::VectorXd estimate_global_minimizer(const Objective& f, const Box& domain,
+Eigen::VectorXd estimate_global_minimizer(const Objective& f, const Domain& domain,
                                           int starts_per_dim);
 
 }  // namespace gradcert::verify

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "verify/box.hpp"
+
 namespace gradcert::verify {
 
 namespace {
@@ -32,11 +34,11 @@ int ridge_coordinate(const expr::RidgeTerm& r) {
 std::string piece_key(const expr::Decomposition& p) {
     std::string key;
     for (const expr::Monomial& m : p.poly.terms)
-        key += "m" + std::to_string(m.exponents[0]) + ":" + to_string(m.coeff, 40) + ";";
+        key += "m" + std::to_string(m.exponents[0]) + ":" + exact_key(m.coeff) + ";";
     for (const expr::RidgeTerm& r : p.ridges)
         key += "r" + std::to_string(static_cast<int>(r.kind)) + "," +
-               std::to_string(static_cast<int>(r.g)) + ":" + to_string(r.coeff, 40) + "," +
-               to_string(r.w[0], 40) + "," + to_string(r.offset, 40) + ";";
+               std::to_string(static_cast<int>(r.g)) + ":" + exact_key(r.coeff) + "," +
+               exact_key(r.w[0]) + "," + exact_key(r.offset) + ";";
     return key;
 }
 

@@ -12,7 +12,7 @@ namespace gradcert::verify {
 
 struct SeparablePiece {
     expr::Decomposition piece;  // dim 1: the terms of the decomposition that involve x_i
-    std::string key;            // equal keys ⇔ identical pieces (printed coefficients, exactly)
+    std::string key;            // equal keys ⇔ identical pieces (coefficients' exact endpoints)
 };
 
 // One piece per coordinate; the constant part goes to coordinate 0. Requires

@@ -25,8 +25,9 @@ Objective smoothed_objective(const expr::Decomposition& decomposition, const the
 
 namespace {
 
+// Exact (hexadecimal endpoints): two deltas share a cache entry only if they are equal.
 std::string delta_key(const IntervalM& delta) {
-    return to_string(delta, 40);
+    return exact_key(delta);
 }
 
 class DirectGeometry : public StageGeometry {
@@ -37,7 +38,7 @@ class DirectGeometry : public StageGeometry {
           kernel_(kernel),
           minimizer_(m),
           curvature_(c),
-          domain_(make_box(family.domain)) {}
+          domain_(make_domain(family.domain)) {}
 
     std::string method() const override {
         return fmt::format("interval branch and bound in {} dimension{}", family_.dim,
@@ -47,10 +48,13 @@ class DirectGeometry : public StageGeometry {
         return enclose_global_minimizers(objective(delta), domain_, minimizer_);
     }
     CurvatureResult curvature(const IntervalM& delta, const Box& cluster, const IntervalM& radius,
-                              std::optional<double> sigma) override {
+                              const std::optional<IntervalM>& sigma) override {
         return certify_curvature(objective(delta), cluster, radius, radius, sigma, curvature_);
     }
-    IntervalM lipschitz() override { return lipschitz_on_box(objective(IntervalM(0)), domain_); }
+    // Over the outer box ⊇ domain: still an upper bound of max ‖∇f‖ on the domain.
+    IntervalM lipschitz() override {
+        return lipschitz_on_box(objective(IntervalM(0)), domain_.outer());
+    }
     double value_estimate(const IntervalM& delta, const Eigen::VectorXd& x) override {
         return objective(delta).value_estimate(x);
     }
@@ -66,7 +70,7 @@ class DirectGeometry : public StageGeometry {
     theory::Kernel kernel_;
     MinimizerOptions minimizer_;
     CurvatureOptions curvature_;
-    Box domain_;
+    Domain domain_;
     std::map<std::string, Objective> cache_;
 };
 
@@ -151,7 +155,7 @@ class SeparableGeometry : public StageGeometry {
     }
 
     CurvatureResult curvature(const IntervalM& delta, const Box& cluster, const IntervalM& radius,
-                              std::optional<double> sigma) override {
+                              const std::optional<IntervalM>& sigma) override {
         // ∇²f̂ is diagonal: λ_min = min_i f̂_i''(x_i), and on the ball every x_i stays within r
         // of the cluster's i-th side. A 1-D witness p_i within r' = √(r² − Σ_j w_j²) of the
         // i-th side, placed in the cluster's midpoint, lies within r of every cluster point.
@@ -172,7 +176,10 @@ class SeparableGeometry : public StageGeometry {
             out.certified_lower = std::min(out.certified_lower, r.certified_lower);
             out.boxes += r.boxes;
             out.budget_exhausted = out.budget_exhausted || r.budget_exhausted;
-            if (r.witness_upper && (!out.witness_upper || *r.witness_upper < *out.witness_upper)) {
+            if (r.witness_quotient &&
+                (!out.witness_quotient ||
+                 r.witness_quotient->upper() < out.witness_quotient->upper())) {
+                out.witness_quotient = r.witness_quotient;
                 out.witness_upper = r.witness_upper;
                 out.witness_point = mid;
                 out.witness_point[i] = r.witness_point[0];
@@ -208,8 +215,8 @@ class SeparableGeometry : public StageGeometry {
 
   private:
     std::string side_key(int i) const {
-        return pieces_[i].key + "|" + to_string(family_.domain[i].first, 40) + "," +
-               to_string(family_.domain[i].second, 40);
+        return pieces_[i].key + "|" + exact_key(family_.domain[i].first) + "," +
+               exact_key(family_.domain[i].second);
     }
 
     const Objective& piece_objective(int i, const IntervalM& delta) {
@@ -223,7 +230,7 @@ class SeparableGeometry : public StageGeometry {
         std::string key = side_key(i) + "@" + delta_key(delta);
         auto it = minimizers_.find(key);
         if (it == minimizers_.end()) {
-            Box side = make_box({family_.domain[i]});
+            Domain side = make_domain({family_.domain[i]});
             it = minimizers_
                      .emplace(key, enclose_global_minimizers(piece_objective(i, delta), side,
                                                              minimizer_))
@@ -234,10 +241,10 @@ class SeparableGeometry : public StageGeometry {
 
     const CurvatureResult& piece_curvature(int i, const IntervalM& delta, const Box& side,
                                            const IntervalM& radius, const IntervalM& witness_radius,
-                                           std::optional<double> sigma) {
-        std::string key = pieces_[i].key + "@" + delta_key(delta) + "|" + to_string(side[0], 40) +
-                          "|" + to_string(radius, 40) + "|" + to_string(witness_radius, 40) + "|" +
-                          (sigma ? fmt::format("{:a}", *sigma) : "m");
+                                           const std::optional<IntervalM>& sigma) {
+        std::string key = pieces_[i].key + "@" + delta_key(delta) + "|" + exact_key(side[0]) + "|" +
+                          exact_key(radius) + "|" + exact_key(witness_radius) + "|" +
+                          (sigma ? exact_key(*sigma) : "m");
         auto it = curvatures_.find(key);
         if (it == curvatures_.end())
             it = curvatures_

@@ -21,7 +21,8 @@ class StageGeometry {
     virtual MinimizerResult minimizers(const IntervalM& delta) = 0;
     // λ_min(∇²f̂_δ) on the union of balls B(x; r), x ∈ cluster (see certify_curvature).
     virtual CurvatureResult curvature(const IntervalM& delta, const Box& cluster,
-                                      const IntervalM& radius, std::optional<double> sigma) = 0;
+                                      const IntervalM& radius,
+                                      const std::optional<IntervalM>& sigma) = 0;
     // Encloses max ‖∇f‖ over the domain for the unsmoothed f.
     virtual IntervalM lipschitz() = 0;
     // Non-rigorous values of f̂_δ at points, for figures.
