@@ -366,7 +366,8 @@ class Parser {
         const NodeKind op = flipped(chain.ops[mid], flip);
         NodePtr left = balanced(chain, lo, mid, flip);
         NodePtr right = balanced(chain, mid, hi, op == NodeKind::sub ? !flip : flip);
-        return binary(op, left->column, std::move(left), std::move(right));
+        const int column = left->column;  // before `left` is moved from
+        return binary(op, column, std::move(left), std::move(right));
     }
 
     // The middle of a sum chain; for a product chain the '*' nearest the middle (lo if none).
