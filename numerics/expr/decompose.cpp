@@ -544,7 +544,17 @@ bool Decomposition::separable() const {
 Decomposition decompose(const Expr& e, const ParseContext& ctx) {
     if (e.empty()) throw std::invalid_argument("decompose: empty expression");
     Decomposer d(ctx, e);
-    return d.result(d.expand(e.root()));
+    try {
+        return d.result(d.expand(e.root()));
+    } catch (const ExactTooLarge& error) {
+        // Exact coefficients beyond the limits of exact_constant.hpp ((10^4000*x + 1)^256).
+        std::string message = ctx.file;
+        if (ctx.line > 0) message += ":" + std::to_string(ctx.line);
+        throw UnsupportedExpression(message +
+                                    ": f is outside the supported class: its exact "
+                                    "expansion is too large (" +
+                                    error.what() + ")");
+    }
 }
 
 GrowthBound growth_bound(RidgeFunction g) {

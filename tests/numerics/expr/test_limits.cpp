@@ -119,6 +119,23 @@ TEST_CASE("constant sums and huge constants end in a one-line refusal", "[expr][
     CHECK(error_of("(1+x)^1000") == "no error");
 }
 
+TEST_CASE("decomposition: degree and exact-size limits are refusals", "[expr][limits]") {
+    const auto decompose_error = [](const std::string& f) -> std::string {
+        try {
+            (void)decompose(parse(f, context()), context());
+        } catch (const UnsupportedExpression& e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    CHECK(decompose_error("(1+x)^1000") ==
+          "fam.toml:7: f, column 1: '(1 + x)^1000' is outside the supported class: its "
+          "polynomial degree 1000 is above the limit 256");
+    CHECK(has(decompose_error("(x^2+1)^100*(x+1)^100"), "polynomial degree 300 is above"));
+    CHECK(decompose_error("(1+x)^256") == "no error");
+    CHECK(has(decompose_error("(10^100000*x)^11"), "its exact expansion is too large"));
+}
+
 TEST_CASE("messages stay on one line", "[expr][limits]") {
     CHECK(one_line("a\nb\tc\x01") == "a\\nb\\tc\\x01");
     const std::string e = error_of("x +\n\x01");
