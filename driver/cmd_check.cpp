@@ -3,8 +3,11 @@
 // inconclusive, 2 bad input (nothing written).
 #include <fmt/format.h>
 
+#include <chrono>
+#include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
 
 #include "driver/command.hpp"
 #include "numerics/util/atomic_file.hpp"
@@ -35,6 +38,22 @@ std::map<std::string, std::string> parse_overrides(const std::vector<std::string
     return out;
 }
 
+// "check: stage m/M, N boxes" on stderr, once the check has run 2 s, then at most every 2 s.
+std::function<void(const gradcert::verify::CheckProgress&)> stderr_progress() {
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    auto last = std::make_shared<Clock::time_point>(start);
+    return [start, last](const gradcert::verify::CheckProgress& p) {
+        const auto now = Clock::now();
+        if (now - start < std::chrono::seconds(2) || now - *last < std::chrono::seconds(2)) return;
+        *last = now;
+        if (p.stage > p.stages)
+            std::cerr << fmt::format("check: linking {} stages, {} boxes\n", p.stages, p.boxes);
+        else
+            std::cerr << fmt::format("check: stage {}/{}, {} boxes\n", p.stage, p.stages, p.boxes);
+    };
+}
+
 gradcert::driver::Runner setup(CLI::App& sub) {
     auto args = std::make_shared<CheckArgs>();
     sub.add_option("FILE", args->file,
@@ -62,6 +81,7 @@ gradcert::driver::Runner setup(CLI::App& sub) {
             gradcert::verify::load_family(args->file, parse_overrides(args->sets), given);
         gradcert::verify::CheckOptions options = gradcert::verify::check_options(family);
         options.use_separability = !args->no_separability;
+        options.progress = stderr_progress();
         gradcert::verify::FamilyCheckResult result =
             gradcert::verify::check_family(family, options);
         std::cout << gradcert::reports::check_summary_text(result);

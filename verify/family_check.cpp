@@ -226,8 +226,16 @@ FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& opt
     r.family = family;
     r.precision_bits = options.precision_bits;
     theory::Kernel kernel = family_kernel(family);
-    std::unique_ptr<StageGeometry> g = make_stage_geometry(
-        family, kernel, options.minimizer, options.curvature, options.use_separability);
+    const int stages = static_cast<int>(family.deltas.size());
+    int stage = 0;
+    long boxes = 0;  // of the finished stages
+    const auto report_progress = [&](long more_boxes) {
+        if (options.progress) options.progress({stage, stages, boxes + more_boxes});
+    };
+    MinimizerOptions minimizer = options.minimizer;
+    if (options.progress) minimizer.progress = [&](int b) { report_progress(b); };
+    std::unique_ptr<StageGeometry> g =
+        make_stage_geometry(family, kernel, minimizer, options.curvature, options.use_separability);
     r.method = g->method();
     r.lipschitz = g->lipschitz();
     r.kernel_mean_norm = theory::kernel_mean_norm(kernel);
@@ -239,11 +247,16 @@ FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& opt
         StageResult s;
         s.m = static_cast<int>(m) + 1;
         s.delta = family.deltas[m];
+        stage = s.m;
+        report_progress(0);
         s.minimizers = g->minimizers(s.delta);
+        boxes += s.minimizers.boxes_processed;
         check_curvature(*g, s, sigma);
         s.seconds = seconds_since(ts);
         r.stages.push_back(std::move(s));
     }
+    stage = stages + 1;
+    report_progress(0);
     for (size_t m = 0; m < r.stages.size(); ++m) {
         const auto ts = Clock::now();
         StageResult* next = m + 1 < r.stages.size() ? &r.stages[m + 1] : nullptr;

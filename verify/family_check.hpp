@@ -9,6 +9,7 @@
 //
 // Several candidate minimizer clusters: a condition holds when it holds for every cluster
 // (each may hold the global minimizer) and fails when it fails for every cluster.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,7 +53,18 @@ struct StageResult {
     double seconds = 0;
 };
 
+// Where check_family is: stage m of M (1-based; M + 1 while the stages are linked), boxes
+// processed by the branch and bound so far.
+struct CheckProgress {
+    int stage = 0;
+    int stages = 0;
+    long boxes = 0;
+};
+
 struct CheckOptions {
+    // Called before each stage and before the stages are linked (gradcert check prints it to
+    // stderr after a few seconds). Empty: no calls.
+    std::function<void(const CheckProgress&)> progress;
     MinimizerOptions minimizer;
     CurvatureOptions curvature;
     bool use_separability = true;  // solve separable families one coordinate at a time

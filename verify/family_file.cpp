@@ -20,7 +20,8 @@ namespace {
 using expr::Rational;
 
 constexpr int kMaxDim = 100000;
-constexpr int kMaxStages = 1000000;
+// Each stage is a branch and bound (docs/family-language.md "Limits").
+constexpr int kMaxStages = 10000;
 
 // A number as written in the file: its text, exact value and enclosure.
 struct Literal {
@@ -152,7 +153,7 @@ class FamilyReader {
     // ---- errors ---------------------------------------------------------------------------
 
     [[noreturn]] void fail(int line, const std::string& problem) const {
-        throw_input_error(file_, problem, line);
+        throw_input_error(file_, expr::one_line(problem), line);
     }
     [[noreturn]] void fail_at(const toml::node& n, const std::string& problem) const {
         fail(line_of(n), problem);
@@ -352,6 +353,9 @@ class FamilyReader {
         const toml::array* a = n.as_array();
         if (!a) fail_at(n, "deltas must be an array of numbers, found " + type_name(n));
         if (a->empty()) fail_at(n, "the schedule deltas is empty");
+        if (a->size() > static_cast<std::size_t>(kMaxStages))
+            fail_at(n, "the schedule has " + std::to_string(a->size()) +
+                           " deltas, more than the limit " + std::to_string(kMaxStages));
         std::optional<Literal> previous;
         for (std::size_t i = 0; i < a->size(); ++i) {
             const std::string what = "deltas[" + std::to_string(i + 1) + "]";
@@ -483,6 +487,9 @@ FamilySpec parse_family(std::string_view toml_text, const std::string& file,
 FamilySpec load_family(const std::filesystem::path& file,
                        const std::map<std::string, std::string>& overrides,
                        const CheckOverrides& check) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec))
+        throw_input_error(file.string(), "is a directory, not a family file");
     std::ifstream in(file, std::ios::binary);
     if (!in) throw_input_error(file.string(), "cannot open the family file");
     std::ostringstream content;

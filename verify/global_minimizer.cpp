@@ -253,6 +253,8 @@ MinimizerResult enclose_global_minimizers(const Objective& f, const Domain& doma
             continue;
         }
         ++result.boxes_processed;
+        if (options.progress && result.boxes_processed % 4096 == 0)
+            options.progress(result.boxes_processed);
         Box x = item.box;
         Jet<IntervalM> j = f.enclose(x);
         if (j.value.lower_double() > ub) continue;

@@ -4,6 +4,7 @@
 // decimals state; see Domain) lies in the union of the
 // returned clusters, whatever the budget; `complete` says whether the search finished (if not,
 // unresolved boxes are returned as clusters too, so the result stays sound but wide).
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@ struct MinimizerOptions {
     double box_tolerance = 1e-7;   // boxes narrower than this are not split further
     int krawczyk_iterations = 30;  // refinement steps of a proved cluster
     int starts_per_dim = 9;        // multi-start grid for the upper bound (capped at 4096 starts)
+    // Called with the boxes processed so far, every 4096 boxes (progress on stderr). May be empty.
+    std::function<void(int)> progress;
 };
 
 struct MinimizerCluster {

@@ -13,6 +13,10 @@ namespace {
 
 constexpr std::size_t kMaxTerms = 200000;
 constexpr long kMaxPolynomialPower = 1000;
+// The smoothing of a polynomial costs about degree² kernel moments at the working precision
+// ((1+x)^400: 6 s per check, (1+x)^1000: minutes), so the degree is limited up front
+// (docs/family-language.md).
+constexpr int kMaxDegree = 256;
 
 // w·x + offset with exact coefficients.
 struct LinearForm {
@@ -293,10 +297,17 @@ class Decomposer {
 
     // ---- products -------------------------------------------------------------------------
 
+    void check_degree(const Node& n, long degree) const {
+        if (degree > kMaxDegree)
+            refuse(n, "its polynomial degree " + std::to_string(degree) + " is above the limit " +
+                          std::to_string(kMaxDegree));
+    }
+
     Expansion product(const Expansion& a, const Expansion& b, const Node& n) {
         if (const auto c = a.as_constant(dim_)) return scaled(b, *c);
         if (const auto c = b.as_constant(dim_)) return scaled(a, *c);
         check_size(n, (a.poly.size() + a.ridges.size()) * (b.poly.size() + b.ridges.size()) * 2);
+        check_degree(n, static_cast<long>(a.degree()) + b.degree());
         Expansion r;
         for (const auto& [xa, ca] : a.poly) {
             for (const auto& [xb, cb] : b.poly) {
@@ -401,6 +412,7 @@ class Decomposer {
             refuse(n, "only integer powers 0.." + std::to_string(kMaxPolynomialPower) +
                           " of a non-constant expression are supported");
         const Expansion b = expand(base);
+        check_degree(n, static_cast<long>(*k) * b.degree());
         Expansion r = constant(ExactConstant(1L));
         for (int i = 0; i < *k; ++i) r = product(r, b, n);
         return r;
@@ -532,7 +544,17 @@ bool Decomposition::separable() const {
 Decomposition decompose(const Expr& e, const ParseContext& ctx) {
     if (e.empty()) throw std::invalid_argument("decompose: empty expression");
     Decomposer d(ctx, e);
-    return d.result(d.expand(e.root()));
+    try {
+        return d.result(d.expand(e.root()));
+    } catch (const ExactTooLarge& error) {
+        // Exact coefficients beyond the limits of exact_constant.hpp ((10^4000*x + 1)^256).
+        std::string message = ctx.file;
+        if (ctx.line > 0) message += ":" + std::to_string(ctx.line);
+        throw UnsupportedExpression(message +
+                                    ": f is outside the supported class: its exact "
+                                    "expansion is too large (" +
+                                    error.what() + ")");
+    }
 }
 
 GrowthBound growth_bound(RidgeFunction g) {

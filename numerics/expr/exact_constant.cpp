@@ -13,6 +13,30 @@ namespace {
 constexpr long kMaxExactExponent = 4096;
 constexpr long kMaxExpandedExponent = 16;
 
+// Monomial exponents beyond this stay inside an opaque power (enclosures take int exponents).
+constexpr long kMaxMonomialExponent = 1L << 20;
+
+// Bits of q^n, bounded above (n >= 0).
+double power_bits(const Rational& q, long n) {
+    using boost::multiprecision::denominator;
+    using boost::multiprecision::msb;
+    using boost::multiprecision::numerator;
+    const auto size = [](const auto& z) {
+        return z == 0 ? 1.0 : static_cast<double>(msb(abs(z))) + 1;
+    };
+    return (size(numerator(q)) + size(denominator(q))) * static_cast<double>(n);
+}
+
+void check_bits(const Rational& q) {
+    if (power_bits(q, 1) > static_cast<double>(kMaxExactBits))
+        throw ExactTooLarge("a rational of more than " + std::to_string(kMaxExactBits) + " bits");
+}
+
+void check_term_count(std::size_t terms) {
+    if (terms > kMaxExactTerms)
+        throw ExactTooLarge("more than " + std::to_string(kMaxExactTerms) + " exact terms");
+}
+
 Rational rational_power(const Rational& q, unsigned n) {
     using boost::multiprecision::denominator;
     using boost::multiprecision::numerator;
@@ -116,10 +140,12 @@ void ExactConstant::add_term(const Monomial& m, const Rational& q) {
     if (q == 0) return;
     auto it = terms_.find(m);
     if (it == terms_.end()) {
+        check_bits(q);
         terms_.emplace(m, q);
         return;
     }
     it->second += q;
+    check_bits(it->second);
     if (it->second == 0) terms_.erase(it);
 }
 
@@ -137,6 +163,7 @@ ExactConstant operator+(const ExactConstant& a, const ExactConstant& b) {
     ExactConstant r = a;
     r.adopt_bases(b);
     for (const auto& [m, q] : b.terms_) r.add_term(m, q);
+    check_term_count(r.terms_.size());
     return r;
 }
 
@@ -174,6 +201,7 @@ ExactConstant operator*(const ExactConstant& a, const ExactConstant& b) {
             r.add_term(m, q);
         }
     }
+    check_term_count(r.terms_.size());
     return r;
 }
 
@@ -196,7 +224,13 @@ ExactConstant ExactConstant::reciprocal() const {
 ExactConstant ExactConstant::pow(long n) const {
     if (n == 0) return ExactConstant(Rational(1));
     if (n < 0) return reciprocal().pow(-n);
-    if (terms_.size() == 1 && n <= kMaxExactExponent) {
+    const auto small_enough = [&] {
+        const auto& [monomial, q] = *terms_.begin();
+        for (const auto& [key, exponent] : monomial)
+            if (std::abs(exponent) * n > kMaxMonomialExponent) return false;
+        return power_bits(q, n) <= static_cast<double>(kMaxExactBits);
+    };
+    if (terms_.size() == 1 && n <= kMaxExactExponent && small_enough()) {
         ExactConstant r;
         r.bases_ = bases_;
         Monomial m = terms_.begin()->first;

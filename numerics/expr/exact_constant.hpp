@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "numerics/expr/function.hpp"
@@ -19,6 +20,18 @@
 #include "numerics/interval/interval.hpp"
 
 namespace gradcert::expr {
+
+// Exact folding would exceed a size limit (docs/family-language.md): a rational of more than
+// kMaxExactBits bits, more than kMaxExactTerms terms, or a sum expanded over more than
+// kMaxFoldSteps values. A domain_error so that every caller that refuses undefined constants
+// also refuses these; the parser reports it as "too large".
+class ExactTooLarge : public std::domain_error {
+  public:
+    using std::domain_error::domain_error;
+};
+inline constexpr long kMaxExactBits = 1L << 20;
+inline constexpr std::size_t kMaxExactTerms = 100000;
+inline constexpr long kMaxFoldSteps = 10'000'000;
 
 // An opaque real constant.
 struct BaseConstant {

@@ -7,8 +7,21 @@ namespace gradcert::expr {
 
 namespace {
 
-long integer_bound(const Node& n, IndexValues& indices, const char* which) {
-    const auto q = exact_value(n, indices).as_rational();
+// Values of sum indices visited by one exact_value call, against kMaxFoldSteps.
+struct FoldBudget {
+    long steps = 0;
+    void spend(long k) {
+        steps += k;
+        if (steps > kMaxFoldSteps)
+            throw ExactTooLarge("its sums run over more than " + std::to_string(kMaxFoldSteps) +
+                                " index values");
+    }
+};
+
+ExactConstant fold(const Node& n, IndexValues& indices, FoldBudget& budget);
+
+long integer_bound(const Node& n, IndexValues& indices, const char* which, FoldBudget& budget) {
+    const auto q = fold(n, indices, budget).as_rational();
     const auto k = q ? to_int(*q) : std::nullopt;
     if (!k)
         throw std::domain_error(std::string("the ") + which + " bound " + to_string(n) +
@@ -16,26 +29,25 @@ long integer_bound(const Node& n, IndexValues& indices, const char* which) {
     return *k;
 }
 
-ExactConstant exact_sum(const Node& n, IndexValues& indices) {
+ExactConstant exact_sum(const Node& n, IndexValues& indices, FoldBudget& budget) {
     long lo = 1;
     long hi = n.sum_upper;
     if (n.operands.size() == 3) {
-        lo = integer_bound(*n.operands[0], indices, "lower");
-        hi = integer_bound(*n.operands[1], indices, "upper");
+        lo = integer_bound(*n.operands[0], indices, "lower", budget);
+        hi = integer_bound(*n.operands[1], indices, "upper", budget);
     }
+    if (hi >= lo) budget.spend(hi - lo + 1);
     const std::size_t slot = static_cast<std::size_t>(n.slot);
     if (indices.size() <= slot) indices.resize(slot + 1);
     ExactConstant total;
     for (long i = lo; i <= hi; ++i) {
         indices[slot] = i;
-        total = total + exact_value(n.sum_body(), indices);
+        total = total + fold(n.sum_body(), indices, budget);
     }
     return total;
 }
 
-}  // namespace
-
-ExactConstant exact_value(const Node& n, IndexValues& indices) {
+ExactConstant fold(const Node& n, IndexValues& indices, FoldBudget& budget) {
     if (n.exact) return *n.exact;
     if (n.has_variables)
         throw std::logic_error("exact_value: " + to_string(n) + " depends on the variables");
@@ -43,26 +55,33 @@ ExactConstant exact_value(const Node& n, IndexValues& indices) {
         case NodeKind::index:
             return ExactConstant(indices.at(static_cast<std::size_t>(n.slot)));
         case NodeKind::add:
-            return exact_value(*n.operands[0], indices) + exact_value(*n.operands[1], indices);
+            return fold(*n.operands[0], indices, budget) + fold(*n.operands[1], indices, budget);
         case NodeKind::sub:
-            return exact_value(*n.operands[0], indices) - exact_value(*n.operands[1], indices);
+            return fold(*n.operands[0], indices, budget) - fold(*n.operands[1], indices, budget);
         case NodeKind::mul:
-            return exact_value(*n.operands[0], indices) * exact_value(*n.operands[1], indices);
+            return fold(*n.operands[0], indices, budget) * fold(*n.operands[1], indices, budget);
         case NodeKind::div:
-            return exact_value(*n.operands[0], indices) *
-                   exact_value(*n.operands[1], indices).reciprocal();
+            return fold(*n.operands[0], indices, budget) *
+                   fold(*n.operands[1], indices, budget).reciprocal();
         case NodeKind::neg:
-            return -exact_value(*n.operands[0], indices);
+            return -fold(*n.operands[0], indices, budget);
         case NodeKind::pow:
-            return power(exact_value(*n.operands[0], indices),
-                         exact_value(*n.operands[1], indices));
+            return power(fold(*n.operands[0], indices, budget),
+                         fold(*n.operands[1], indices, budget));
         case NodeKind::function:
-            return apply(n.function, exact_value(*n.operands[0], indices));
+            return apply(n.function, fold(*n.operands[0], indices, budget));
         case NodeKind::sum:
-            return exact_sum(n, indices);
+            return exact_sum(n, indices, budget);
         default:
             throw std::logic_error("exact_value: leaf " + to_string(n) + " was not folded");
     }
+}
+
+}  // namespace
+
+ExactConstant exact_value(const Node& n, IndexValues& indices) {
+    FoldBudget budget;
+    return fold(n, indices, budget);
 }
 
 }  // namespace gradcert::expr

@@ -63,6 +63,7 @@ struct Node {
     int coordinate = 0;  // variable: 1..dim
     int slot = -1;       // index, sum: depth of the binding sum (0 = outermost)
     int sum_upper = 0;   // sum without bounds: dim (the index runs over 1..dim)
+    int height = 0;      // 0 for a leaf, else 1 + the largest height of the operands
     Function function = Function::exp;
     std::vector<NodePtr> operands;
 
@@ -124,6 +125,9 @@ bool is_reserved_name(const std::string& name);  // pi, e, dim, x, x<digits>, su
 // "column c" for a one-line text, "line l, column c" when the text spans several lines; `column`
 // counts characters from the start of the text as Node::column does.
 std::string source_position(const std::string& text, int column);
+// s with line breaks and other control characters written as escapes (\n, \t, \x01), so that
+// an error message quoting a user's value stays on one line.
+std::string one_line(const std::string& s);
 
 // Values of the sum indices during evaluation, by slot.
 using IndexValues = std::vector<long>;

@@ -11,6 +11,14 @@ namespace {
 
 constexpr int kMaxSumDepth = 32;
 constexpr long kMaxValidationSteps = 50'000'000;
+// Limits documented in docs/family-language.md. The parser, the validation, the evaluation and
+// the decomposition walk the tree recursively; these bounds keep that recursion a few thousand
+// frames deep, far inside an 8 MB stack.
+constexpr int kMaxNesting = 1000;              // parentheses, signs, calls, powers, brackets
+constexpr int kMaxTreeHeight = 5000;           // levels of the parsed tree
+constexpr std::size_t kMaxChainLeftFold = 64;  // longer + and * chains are built balanced
+constexpr std::size_t kMaxTextBytes = 16u << 20;
+constexpr long kMaxSumRange = 10'000'000;  // values of one sum index
 
 enum class TokenKind {
     number,
@@ -171,6 +179,9 @@ class Parser {
 
     Expr parse() {
         check_context();
+        if (text_.size() > kMaxTextBytes)
+            fail_context("the expression has " + std::to_string(text_.size()) +
+                         " bytes, more than the limit " + std::to_string(kMaxTextBytes));
         tokens_ = Lexer(text_).tokens(
             [this](int column, const std::string& problem) { fail(column, problem); });
         if (peek().kind == TokenKind::end) fail(1, "the expression is empty");
@@ -189,11 +200,12 @@ class Parser {
 
   private:
     [[noreturn]] void fail(int column, const std::string& problem) const {
-        throw_input_error(ctx_.file, "f, " + source_position(text_, column) + ": " + problem,
+        throw_input_error(ctx_.file,
+                          one_line("f, " + source_position(text_, column) + ": " + problem),
                           ctx_.line);
     }
     [[noreturn]] void fail_context(const std::string& problem) const {
-        throw_input_error(ctx_.file, "f: " + problem, ctx_.line);
+        throw_input_error(ctx_.file, one_line("f: " + problem), ctx_.line);
     }
 
     void check_context() const {
@@ -257,10 +269,17 @@ class Parser {
         if (n->kind == NodeKind::variable || n->kind == NodeKind::indexed_variable)
             n->has_variables = true;
         if (n->kind == NodeKind::index) n->free_slots |= 1u << n->slot;
+        for (const NodePtr& op : n->operands) n->height = std::max(n->height, op->height + 1);
+        if (n->height > kMaxTreeHeight)
+            fail(n->column, "the expression is nested more than " + std::to_string(kMaxTreeHeight) +
+                                " levels deep");
         if (n->is_constant() && !n->exact) {
             IndexValues none;
             try {
                 n->exact = std::make_shared<const ExactConstant>(exact_value(*n, none));
+            } catch (const ExactTooLarge& e) {
+                fail(n->column, "the constant " + quoted(to_string(*n)) +
+                                    " is too large to fold exactly: " + e.what());
             } catch (const std::domain_error& e) {
                 fail(n->column,
                      "the constant " + quoted(to_string(*n)) + " is undefined: " + e.what());
@@ -268,6 +287,9 @@ class Parser {
         }
         if (n->exact) {
             n->enclosure = n->exact->enclosure();
+            if (!n->enclosure.is_finite())
+                fail(n->column, "the constant " + quoted(to_string(*n)) +
+                                    " overflows: its enclosure is not finite");
             n->approximation = static_cast<double>(n->enclosure.mid());
         }
         return n;
@@ -286,28 +308,84 @@ class Parser {
 
     // ---- grammar -----------------------------------------------------------------------
 
+    // A chain t_0 op_1 t_1 op_2 ... op_{n-1} t_{n-1} of one precedence level (+/- or * and /).
+    struct Chain {
+        std::vector<NodePtr> terms;
+        std::vector<NodeKind> ops;  // ops[i] joins terms[i]; ops[0] is unused
+    };
+
     NodePtr expression() {
-        NodePtr left = term();
+        Chain chain;
+        chain.terms.push_back(term());
+        chain.ops.push_back(NodeKind::add);
         while (peek().kind == TokenKind::plus || peek().kind == TokenKind::minus) {
-            const NodeKind kind = take().kind == TokenKind::plus ? NodeKind::add : NodeKind::sub;
-            const int column = left->column;
-            left = binary(kind, column, left, term());
+            chain.ops.push_back(take().kind == TokenKind::plus ? NodeKind::add : NodeKind::sub);
+            chain.terms.push_back(term());
         }
-        return left;
+        return build_chain(chain);
     }
 
     NodePtr term() {
-        NodePtr left = unary();
+        Chain chain;
+        chain.terms.push_back(unary());
+        chain.ops.push_back(NodeKind::mul);
         while (peek().kind == TokenKind::star || peek().kind == TokenKind::slash) {
-            const NodeKind kind = take().kind == TokenKind::star ? NodeKind::mul : NodeKind::div;
-            const int column = left->column;
-            left = binary(kind, column, left, unary());
+            chain.ops.push_back(take().kind == TokenKind::star ? NodeKind::mul : NodeKind::div);
+            chain.terms.push_back(unary());
         }
+        return build_chain(chain);
+    }
+
+    // Short chains fold to the left as written ((a+b)+c). Long ones (generated sums of thousands
+    // of terms) are built balanced so that the tree stays O(log n) deep: the same real number,
+    // since a − (b − c + d) = a − b + c − d and (a/b)·(c/d) = a/b·c/d; a product chain is split
+    // only at a '*' (splitting at '/' would turn a/b·c into a/(b/c), undefined at c = 0).
+    NodePtr build_chain(const Chain& chain) {
+        if (chain.terms.size() <= kMaxChainLeftFold) return fold_left(chain, 0, chain.terms.size());
+        return balanced(chain, 0, chain.terms.size(), false);
+    }
+
+    NodePtr fold_left(const Chain& chain, std::size_t lo, std::size_t hi, bool flip = false) {
+        NodePtr left = chain.terms[lo];
+        for (std::size_t i = lo + 1; i < hi; ++i)
+            left = binary(flipped(chain.ops[i], flip), left->column, left, chain.terms[i]);
         return left;
     }
 
+    static NodeKind flipped(NodeKind op, bool flip) {
+        if (!flip) return op;
+        return op == NodeKind::add ? NodeKind::sub : NodeKind::add;
+    }
+
+    // terms[lo..hi) joined by their operators, each + and − exchanged when `flip` (only for
+    // sums: the right operand of a '−' split).
+    NodePtr balanced(const Chain& chain, std::size_t lo, std::size_t hi, bool flip) {
+        if (hi - lo == 1) return chain.terms[lo];
+        const std::size_t mid = split_point(chain, lo, hi);
+        if (mid == lo) return fold_left(chain, lo, hi, flip);
+        const NodeKind op = flipped(chain.ops[mid], flip);
+        NodePtr left = balanced(chain, lo, mid, flip);
+        NodePtr right = balanced(chain, mid, hi, op == NodeKind::sub ? !flip : flip);
+        const int column = left->column;  // before `left` is moved from
+        return binary(op, column, std::move(left), std::move(right));
+    }
+
+    // The middle of a sum chain; for a product chain the '*' nearest the middle (lo if none).
+    static std::size_t split_point(const Chain& chain, std::size_t lo, std::size_t hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        const NodeKind kind = chain.ops[mid];
+        if (kind == NodeKind::add || kind == NodeKind::sub) return mid;
+        for (std::size_t d = 0; d < hi - lo; ++d) {
+            if (mid + d < hi && chain.ops[mid + d] == NodeKind::mul) return mid + d;
+            if (d < mid - lo && chain.ops[mid - d] == NodeKind::mul) return mid - d;
+        }
+        return lo;
+    }
+
+    // Every level of nesting passes through unary(); it counts them.
     NodePtr unary() {
         const Token& t = peek();
+        NestingGuard guard(*this, t.column);
         if (t.kind == TokenKind::minus) {
             ++pos_;
             return finish(make(NodeKind::neg, t.column, {unary()}));
@@ -318,6 +396,22 @@ class Parser {
         }
         return power();
     }
+
+    class NestingGuard {
+      public:
+        NestingGuard(Parser& p, int column) : p_(p) {
+            if (++p_.nesting_ > kMaxNesting)
+                p_.fail(column, "the expression is nested more than " +
+                                    std::to_string(kMaxNesting) +
+                                    " levels deep (parentheses, signs, function calls, powers)");
+        }
+        ~NestingGuard() { --p_.nesting_; }
+        NestingGuard(const NestingGuard&) = delete;
+        NestingGuard& operator=(const NestingGuard&) = delete;
+
+      private:
+        Parser& p_;
+    };
 
     NodePtr power() {
         NodePtr base = primary();
@@ -566,6 +660,10 @@ class Parser {
                 lo = integer_or_fail(*n.operands[0], indices, names, "the lower bound");
                 hi = integer_or_fail(*n.operands[1], indices, names, "the upper bound");
             }
+            if (hi - lo >= kMaxSumRange)
+                fail(n.column, "sum(" + n.text + ", ...)" + index_assignment(indices, names) +
+                                   " runs over " + std::to_string(hi - lo + 1) +
+                                   " values, more than the limit " + std::to_string(kMaxSumRange));
             const std::size_t slot = static_cast<std::size_t>(n.slot);
             indices.resize(slot + 1);
             names.resize(slot + 1);
@@ -585,6 +683,7 @@ class Parser {
     const ParseContext& ctx_;
     std::vector<Token> tokens_;
     std::size_t pos_ = 0;
+    int nesting_ = 0;
     std::vector<std::string> indices_;
 };
 
@@ -618,6 +717,25 @@ std::string source_position(const std::string& text, int column) {
         }
     }
     return "line " + std::to_string(line) + ", column " + std::to_string(in_line);
+}
+
+std::string one_line(const std::string& s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\t')
+            out += "\\t";
+        else if (u < 0x20 || u == 0x7f)
+            out += std::string("\\x") + kHex[u >> 4] + kHex[u & 15];
+        else
+            out += c;
+    }
+    return out;
 }
 
 Expr parse(const std::string& text, const ParseContext& ctx) {

@@ -13,6 +13,7 @@ namespace {
 // Precision of the box-independent tables before they are rounded outward to double; the
 // moment recurrence loses about n·log2(2/h) bits on a piece of width h.
 constexpr long kTableBits = 256;
+constexpr double kMaxSpread = 1000;
 // The partition reaches at least this far; Q(9) < 1.2e−19, φ(9) < 1.1e−18.
 constexpr double kMinCutoff = 9;
 // Widest piece (the tails) and the number of subintervals of the global derivative bounds.
@@ -160,6 +161,13 @@ GaussianSigmoidRidge::GaussianSigmoidRidge(SigmoidRidge g, const IntervalM& S,
     if (!S.is_finite() || !certainly_ge(S, 0.0))
         throw InputError("GaussianSigmoidRidge: spread " + to_string(S) +
                          " must be finite and >= 0");
+    // The table has ~|S|/spread_per_piece pieces (S = 100: seconds, S = 5·10^5: hours); beyond
+    // kMaxSpread the input is refused (docs/family-language.md).
+    if (certainly_gt(S, kMaxSpread))
+        throw InputError("smoothing of a softplus/tanh ridge term: its spread |w|·δ = " +
+                         std::to_string(S.lower_double()) + " is above the supported " +
+                         std::to_string(static_cast<int>(kMaxSpread)) +
+                         " (use smaller weights or a smaller δ)");
     S_ = to_double(S);
     zero_spread_ = S.is_point() && !certainly_positive(S);
     const int n = order_;

@@ -56,12 +56,47 @@ IntervalM hyp0f1_series(int d, const IntervalM& z, long target_bits, bool relati
     throw std::runtime_error("hyp0f1_series: no convergence (argument too large)");
 }
 
+// Beyond this |s| the alternating series would need more than ~8000 extra bits and ~|s| terms
+// (δ = 1e5 took minutes, δ = 2^31 asked for 2·10^10 bits); Λ_d is then enclosed by its decay
+// bound instead.
+constexpr double kMaxSeriesArgument = 5000;
+// Landau's constant: |J_ν(x)| ≤ c·x^{-1/3} for every ν > 0, x > 0, c = 0.7857468704…
+// (L. J. Landau, "Bessel functions: monotonicity and bounds", J. London Math. Soc. 61 (2000)
+// 197–215); rounded up.
+constexpr double kLandauBound = 0.78575;
+
+// Γ(d/2 + 1), enclosed: Γ(1) = 1, Γ(3/2) = √π/2, Γ(x + 1) = x·Γ(x).
+IntervalM gamma_half_dim_plus_one(int d) {
+    IntervalM g = d % 2 == 0 ? IntervalM(1) : sqrt(IntervalM::pi()) / 2;
+    for (int twice_x = d % 2 == 0 ? 2 : 3; twice_x <= d; twice_x += 2) g *= IntervalM(twice_x) / 2;
+    return g;
+}
+
+// |Λ_d(s)| ≤ Γ(d/2+1)·(2/|s|)^{d/2}·c·|s|^{-1/3} for |s| ≥ m > 0, from
+// Λ_d(s) = Γ(d/2+1)(2/s)^{d/2} J_{d/2}(s) and Landau's bound; clipped to |Λ_d| ≤ 1.
+IntervalM lambda_decay_bound(int d, const Mpfr& m) {
+    const IntervalM s(m, m);
+    const IntervalM exponent = IntervalM(d) / 2 + IntervalM(1) / 3;
+    const IntervalM bound = gamma_half_dim_plus_one(d) * pow(IntervalM(2), IntervalM(d) / 2) *
+                            IntervalM(kLandauBound) / pow(s, exponent);
+    const IntervalM b(std::min(bound.upper(), Mpfr(1)));
+    return hull(-b, b);
+}
+
+// 0F1(; b; s²/4) ~ e^{|s|}: a series of ~|s| terms and values far beyond any useful bound.
+constexpr double kMaxExpSeriesArgument = 100000;
+
+bool beyond_series(const Mpfr& magnitude) {
+    return magnitude > kMaxSeriesArgument;
+}
+
 // Extra bits for the cancellation of the alternating series at the point s (about 1.44·|s|).
 long cancellation_bits(const IntervalM& s) {
     return static_cast<long>(std::ceil(1.45 * abs(s).upper_double())) + 1;
 }
 
 IntervalM lambda_at_point(int d, const IntervalM& s) {
+    if (beyond_series(s.mig())) return lambda_decay_bound(d, s.mig());
     const long target = working_precision();
     IntervalM r;
     {
@@ -73,6 +108,11 @@ IntervalM lambda_at_point(int d, const IntervalM& s) {
 }
 
 IntervalM exp_series_at_point(int d, const IntervalM& s) {
+    if (s.mag() > kMaxExpSeriesArgument)
+        throw InputError("uniform-ball smoothing of an exponential: the argument |s| = " +
+                         std::to_string(s.upper_double()) + " (weight times δ) is beyond " +
+                         std::to_string(static_cast<long>(kMaxExpSeriesArgument)) +
+                         ", where e^|s| leaves the supported range");
     const long target = working_precision();
     IntervalM r;
     {
@@ -103,7 +143,7 @@ IntervalM lambda_mean_value(int d, const IntervalM& s, int depth) {
 // Splits S (at most `splits` times in each branch) until the crude slope bound sup|S|/(d+2)
 // times the width is below 1/16, then uses the mean-value form on each piece.
 IntervalM lambda_enclosure(int d, const IntervalM& s, int splits) {
-    if (s.is_point()) return lambda_at_point(d, s);
+    if (s.is_point() || beyond_series(s.mig())) return lambda_at_point(d, s);
     if (!s.is_finite()) return unit_interval();
     const bool wide = certainly_gt(s.width() * IntervalM(s.mag()) / (d + 2), 1.0 / 16);
     if (!wide || splits == 0) return lambda_mean_value(d, s, kMeanValueDepth);

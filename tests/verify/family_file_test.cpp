@@ -191,7 +191,7 @@ TEST_CASE("schedule errors", "[family]") {
     CHECK(error_of(with_line("deltas", "delta1 = 1.0\nstages = 10"))
               .find("fam.toml:8: missing [schedule] power") == 0);
     CHECK(error_of(with_line("deltas", "delta1 = 1.0\nstages = 0\npower = 1")) ==
-          "fam.toml:10: stages = 0 is outside 1..1000000");
+          "fam.toml:10: stages = 0 is outside 1..10000");
     CHECK(error_of(with_line("deltas", "delta1 = 1.0\nstages = 5\npower = 0")) ==
           "fam.toml:11: power = 0 is not > 0");
     CHECK(error_of(with_line("deltas", "delta1 = -1.0\nstages = 5\npower = 1")) ==
@@ -356,4 +356,25 @@ TEST_CASE("built-in families have the intended contents", "[family]") {
     CHECK(r50.decomposition.separable());
     CHECK(r50.decomposition.ridges.size() == 50);
     REQUIRE(r50.decomposition.poly.terms.size() == 51);  // the constant 500 and 50 squares
+}
+
+TEST_CASE("issue 16: directories, line breaks in values, stage counts", "[family]") {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "gradcert-dir.toml";
+    std::filesystem::create_directories(dir);
+    try {
+        (void)load_family(dir, {});
+        FAIL("a directory was read as a family file");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()) == dir.string() + ": is a directory, not a family file");
+    }
+    std::filesystem::remove(dir);
+    CHECK(error_of(with_line("kernel", "kernel = \"gaus\\nsian\"")) ==
+          "fam.toml:7: unknown kernel 'gaus\\nsian' (known: uniform-ball, gaussian-unit, "
+          "gaussian)");
+    CHECK(error_of(with_line("deltas", "delta1 = 1.0\nstages = 1000000\npower = 1")) ==
+          "fam.toml:10: stages = 1000000 is outside 1..10000");
+    std::string many = "deltas = [";
+    for (int k = 0; k < 10001; ++k) many += (k ? ", " : "") + std::to_string(20000 - k) + ".0";
+    CHECK(error_of(with_line("deltas", many + "]")) ==
+          "fam.toml:9: the schedule has 10001 deltas, more than the limit 10000");
 }

@@ -109,3 +109,26 @@ TEST_CASE("ball functions reject d < 1", "[special]") {
     CHECK_THROWS_AS(ball_characteristic(0, IntervalM(1)), InputError);
     CHECK_THROWS_AS(hyp0f1_ball_exp(-2, IntervalM(1)), InputError);
 }
+
+TEST_CASE("ball characteristic at huge arguments: decay bound, fast and rigorous", "[special]") {
+    // Issue 16: δ = 1e5 ran for minutes, δ = 2^31 asked for 2·10^10 bits. Beyond |s| = 5000 Λ_d
+    // is enclosed by Γ(d/2+1)2^{d/2}·c·|s|^{-d/2-1/3} (Landau's c); the closed forms for d = 1, 3
+    // must lie inside, and the bound must be small.
+    for (double v : {6000.5, 1e5, 2147483647.0}) {
+        const IntervalM s(v);
+        const IntervalM l1 = ball_characteristic(1, s);
+        const IntervalM l3 = ball_characteristic(3, s);
+        CHECK(contains(l1, sin(s) / s));
+        CHECK(contains(l3, 3 * (sin(s) - s * cos(s)) / pow(s, 3)));
+        CHECK(l1.upper() < 1.2 * std::pow(v, -5.0 / 6));
+        CHECK(l3.upper() < 3 * std::pow(v, -11.0 / 6));
+        // Wide arguments beyond the threshold, and the derivative.
+        const IntervalM wide(v, 2 * v);
+        CHECK(contains(ball_characteristic(1, wide), sin(IntervalM(1.5 * v)) / IntervalM(1.5 * v)));
+        const IntervalM d1 = ball_characteristic_derivative(1, s);
+        // d/ds sin(s)/s = cos(s)/s − sin(s)/s².
+        CHECK(contains(d1, cos(s) / s - sin(s) / sqr(s)));
+    }
+    // The exponential counterpart grows like e^|s|: refused beyond 10^5.
+    CHECK_THROWS_AS(hyp0f1_ball_exp(1, IntervalM(2e5)), InputError);
+}
