@@ -7,6 +7,7 @@
 #include <map>
 
 #include "driver/command.hpp"
+#include "driver/output_paths.hpp"
 #include "numerics/util/atomic_file.hpp"
 #include "numerics/util/error.hpp"
 #include "reports/check_report.hpp"
@@ -51,6 +52,10 @@ gradcert::driver::Runner setup(CLI::App& sub) {
     sub.add_flag("--no-separability", args->no_separability,
                  "solve separable families as one d-dimensional problem");
     return [args]() {
+        if (!args->out_dir.empty())
+            gradcert::driver::require_writable_directory("--out", args->out_dir);
+        if (!args->json_path.empty())
+            gradcert::driver::require_writable_file("--json", args->json_path);
         gradcert::verify::FamilySpec family =
             gradcert::verify::load_family(args->file, parse_overrides(args->sets));
         gradcert::verify::CheckOptions options;
