@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "driver/command.hpp"
+#include "driver/output_paths.hpp"
 #include "numerics/util/atomic_file.hpp"
 #include "numerics/util/error.hpp"
 #include "reports/check_report.hpp"
@@ -74,6 +75,10 @@ gradcert::driver::Runner setup(CLI::App& sub) {
     sub.add_flag("--no-separability", args->no_separability,
                  "solve separable families as one d-dimensional problem");
     return [args]() {
+        if (!args->out_dir.empty())
+            gradcert::driver::require_writable_directory("--out", args->out_dir);
+        if (!args->json_path.empty())
+            gradcert::driver::require_writable_file("--json", args->json_path);
         gradcert::verify::CheckOverrides given;
         if (args->precision) given.precision_bits = args->precision;
         if (args->max_boxes) given.max_boxes = args->max_boxes;

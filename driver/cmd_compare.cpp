@@ -1,6 +1,8 @@
 // `gradcert compare-reports ACTUAL REFERENCE [--allow-missing] [--certified-only]`: CI's
-// regression on regenerated reports (reports/report_compare.hpp). Exit 0 when they agree, 1 with
-// one line per difference otherwise, 2 for unreadable input.
+// regression on regenerated reports (reports/report_compare.hpp): certified JSON and Markdown,
+// the index's claim statuses and family verdicts, the experiments' estimates. Exit 0 when they
+// agree, 1 with one line per difference otherwise (an empty reference is one), 2 for unreadable
+// input or a directory that does not exist.
 #include <iostream>
 
 #include "driver/command.hpp"
@@ -22,8 +24,10 @@ int run_compare(const CompareArgs& a) {
     for (const auto& d : differences) std::cout << "differs: " << d << "\n";
     if (!differences.empty()) return 1;
     std::cout << "compare-reports: " << a.actual << " agrees with " << a.reference
-              << (options.experiments ? " (certified exactly, estimates within their bands)\n"
-                                      : " (certified results, exactly)\n");
+              << (options.experiments
+                      ? " (certified JSON and Markdown exactly, claim statuses, estimates within "
+                        "their bands)\n"
+                      : " (certified JSON and Markdown exactly, certified claim statuses)\n");
     return 0;
 }
 
@@ -32,9 +36,11 @@ gradcert::driver::Runner setup(CLI::App& sub) {
     sub.add_option("actual", args->actual, "the regenerated report directory")->required();
     sub.add_option("reference", args->reference, "the committed report directory")->required();
     sub.add_flag("--allow-missing", args->allow_missing,
-                 "reference files absent from ACTUAL are not differences");
+                 "files present on one side only are not differences (an empty reference still "
+                 "is)");
     sub.add_flag("--certified-only", args->certified_only,
-                 "compare only the certified results (families, constants)");
+                 "compare only the certified results (families, constants, certified claim "
+                 "statuses and verdicts)");
     return [args]() { return run_compare(*args); };
 }
 

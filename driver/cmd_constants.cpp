@@ -12,6 +12,7 @@
 #include <string>
 
 #include "driver/command.hpp"
+#include "driver/output_paths.hpp"
 #include "numerics/interval/interval.hpp"
 #include "numerics/util/atomic_file.hpp"
 #include "numerics/util/error.hpp"
@@ -95,6 +96,7 @@ const char* change_label(theory::ConstantChange::Kind kind) {
 }
 
 int run_constants(const ConstantsOptions& opt) {
+    if (!opt.json_out.empty()) require_writable_file("--json", opt.json_out);
     std::optional<nlohmann::json> golden;
     if (!opt.golden.empty()) golden = read_golden(opt.golden);
     long bits = opt.precision;

@@ -13,6 +13,7 @@
 #include <iostream>
 
 #include "driver/command.hpp"
+#include "driver/output_paths.hpp"
 #include "numerics/util/atomic_file.hpp"
 #include "reports/check_report.hpp"
 #include "reports/constants_report.hpp"
@@ -93,6 +94,7 @@ int run_report(const ReportArgs& a) {
     const fs::path out = !a.out.empty() ? fs::path(a.out)
                          : a.full       ? fs::path("reports")
                                         : fs::path("reports") / "quick";
+    gradcert::driver::require_writable_directory("--out", out);
     gradcert::verify::ReportPlan plan =
         gradcert::verify::load_report_plan(source / "verify" / "report.toml", mode);
     const fs::path staging = out / ".staging", work = out / ".work";

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "driver/command.hpp"
+#include "driver/output_paths.hpp"
 #include "numerics/sgd/config.hpp"
 #include "numerics/sgd/trainer.hpp"
 
@@ -26,6 +27,7 @@ int run_train(const TrainArgs& args) {
     const sgd::TrainConfig cfg = sgd::load_train_config(args.config);
     const fs::path out =
         args.out.empty() ? fs::path("runs") / fs::path(args.config).stem() : fs::path(args.out);
+    require_writable_directory("--out", out);
     sgd::TrainOptions options;
     options.resume = args.resume;
     options.progress = args.quiet ? sgd::ProgressMode::none : sgd::ProgressMode::automatic;

@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "numerics/util/error.hpp"
+#include "reports/markdown_read.hpp"
 #include "verify/experiment.hpp"
 
 namespace gradcert::reports {
@@ -16,6 +19,12 @@ namespace gradcert::reports {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr const char* kIndex = "README.md";
+constexpr const char* kClaimsHeading = "## The paper's claims";
+constexpr const char* kFamiliesHeading = "## Verification reports";
+// Cells longer than this are shortened in difference messages.
+constexpr std::size_t kShownCellChars = 120;
 
 std::string read_bytes(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -25,15 +34,152 @@ std::string read_bytes(const fs::path& file) {
     return s.str();
 }
 
-// The *.json files directly in `dir`, sorted (none if the directory does not exist).
-std::vector<fs::path> json_files(const fs::path& dir) {
-    std::vector<fs::path> files;
-    if (!fs::is_directory(dir)) return files;
-    for (const auto& e : fs::directory_iterator(dir))
-        if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
-    std::sort(files.begin(), files.end());
+std::string shown(const std::string& cell) {
+    if (cell.size() <= kShownCellChars) return "'" + cell + "'";
+    return "'" + cell.substr(0, kShownCellChars) + "…'";
+}
+
+// What kind of comparison a report file gets.
+enum class FileKind { certified_json, certified_markdown, experiment_json, index };
+
+// The report files of `root` that compare-reports looks at, as paths relative to `root`.
+std::map<fs::path, FileKind> report_files(const fs::path& root, const CompareOptions& options) {
+    std::map<fs::path, FileKind> files;
+    auto add_dir = [&](const std::string& sub, const std::string& ext, FileKind kind) {
+        if (!fs::is_directory(root / sub)) return;
+        for (const auto& e : fs::directory_iterator(root / sub))
+            if (e.is_regular_file() && e.path().extension() == ext)
+                files[fs::path(sub) / e.path().filename()] = kind;
+    };
+    for (const std::string sub : {"families", "constants"}) {
+        add_dir(sub, ".json", FileKind::certified_json);
+        add_dir(sub, ".md", FileKind::certified_markdown);
+    }
+    if (options.experiments) add_dir("experiments", ".json", FileKind::experiment_json);
+    if (fs::is_regular_file(root / kIndex)) files[kIndex] = FileKind::index;
     return files;
 }
+
+// ---- certified Markdown ----------------------------------------------------------------------
+
+// The lines of a certified page with timing cells blanked: the value of a "wall time" row and
+// every cell of a column headed "seconds". Table rows are returned as their cells joined by '|'.
+std::vector<std::vector<std::string>> certified_rows(const std::string& markdown) {
+    std::vector<std::vector<std::string>> out;
+    std::vector<std::string> header;
+    bool in_table = false;
+    for (const std::string& line : markdown_lines(markdown)) {
+        std::vector<std::string> cells = split_table_row(line);
+        if (cells.empty()) {
+            in_table = false;
+            out.push_back({line});
+            continue;
+        }
+        if (!in_table) {
+            in_table = true;
+            header = cells;
+        } else if (!is_table_separator(line)) {
+            for (std::size_t c = 0; c < cells.size() && c < header.size(); ++c)
+                if (header[c] == "seconds") cells[c] = "(timing)";
+            if (cells.size() == 2 && cells[0] == "wall time") cells[1] = "(timing)";
+        }
+        out.push_back(std::move(cells));
+    }
+    return out;
+}
+
+void compare_certified_markdown(const fs::path& act, const fs::path& ref, const std::string& name,
+                                std::vector<std::string>& out) {
+    const auto a = certified_rows(read_bytes(act)), r = certified_rows(read_bytes(ref));
+    std::size_t differing = 0;
+    std::string first;
+    for (std::size_t i = 0; i < std::max(a.size(), r.size()); ++i) {
+        const std::vector<std::string> none;
+        const auto& x = i < a.size() ? a[i] : none;
+        const auto& y = i < r.size() ? r[i] : none;
+        if (x == y) continue;
+        if (differing++ > 0) continue;
+        std::size_t c = 0;
+        while (c < x.size() && c < y.size() && x[c] == y[c]) ++c;
+        first = fmt::format("line {}: {} vs reference {}", i + 1,
+                            shown(c < x.size() ? x[c] : "(nothing)"),
+                            shown(c < y.size() ? y[c] : "(nothing)"));
+    }
+    if (differing > 0)
+        out.push_back(fmt::format("{}: certified text differs from {} on {} line(s); first at {}",
+                                  name, ref.string(), differing, first));
+}
+
+// ---- the index --------------------------------------------------------------------------------
+
+// Column `value` of `table` keyed by column `key` (both by header name); empty if absent.
+std::map<std::string, std::string> table_column(const std::string& markdown,
+                                                const std::string& heading, const std::string& key,
+                                                const std::string& value) {
+    std::map<std::string, std::string> column;
+    const auto table = table_after_heading(markdown, heading);
+    if (!table) return column;
+    const auto k = std::find(table->header.begin(), table->header.end(), key);
+    const auto v = std::find(table->header.begin(), table->header.end(), value);
+    if (k == table->header.end() || v == table->header.end()) return column;
+    const auto ki = static_cast<std::size_t>(k - table->header.begin());
+    const auto vi = static_cast<std::size_t>(v - table->header.begin());
+    for (const auto& row : table->rows)
+        if (ki < row.size() && vi < row.size()) column[row[ki]] = row[vi];
+    return column;
+}
+
+bool is_estimate_status(const std::string& status) {
+    const std::string suffix = "(estimate)";
+    return status.size() >= suffix.size() &&
+           status.compare(status.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void compare_keyed(const std::map<std::string, std::string>& act,
+                   const std::map<std::string, std::string>& ref, const std::string& what,
+                   bool (*skip)(const std::string&, const std::string&),
+                   const CompareOptions& options, std::vector<std::string>& out) {
+    for (const auto& [key, r] : ref) {
+        const auto it = act.find(key);
+        if (it == act.end()) {
+            if (!options.allow_missing)
+                out.push_back(fmt::format("{}: {} {} missing from the actual index", kIndex, what,
+                                          shown(key)));
+            continue;
+        }
+        if (skip != nullptr && skip(it->second, r)) continue;
+        if (it->second != r)
+            out.push_back(fmt::format("{}: {} {}: {} vs reference {}", kIndex, what, shown(key),
+                                      shown(it->second), shown(r)));
+    }
+    if (options.allow_missing) return;
+    for (const auto& [key, a] : act)
+        if (!ref.count(key))
+            out.push_back(
+                fmt::format("{}: {} {} not in the reference index", kIndex, what, shown(key)));
+}
+
+bool either_is_estimate(const std::string& a, const std::string& r) {
+    return is_estimate_status(a) || is_estimate_status(r);
+}
+
+void compare_index(const fs::path& act, const fs::path& ref, const CompareOptions& options,
+                   std::vector<std::string>& out) {
+    const std::string a = read_bytes(act), r = read_bytes(ref);
+    const auto ref_claims = table_column(r, kClaimsHeading, "claim (paper.md)", "status");
+    if (ref_claims.empty())
+        throw_input_error(ref.string(), "has no claims table (\"## The paper's claims\")");
+    const auto act_claims = table_column(a, kClaimsHeading, "claim (paper.md)", "status");
+    if (act_claims.empty())
+        throw_input_error(act.string(), "has no claims table (\"## The paper's claims\")");
+    compare_keyed(act_claims, ref_claims, "status of claim",
+                  options.experiments ? nullptr : either_is_estimate, options, out);
+    compare_keyed(table_column(a, kFamiliesHeading, "family", "verdict"),
+                  table_column(r, kFamiliesHeading, "family", "verdict"), "verdict of family",
+                  nullptr, options, out);
+}
+
+// ---- experiments ------------------------------------------------------------------------------
 
 verify::ExperimentOutcome read_outcome(const fs::path& file) {
     try {
@@ -44,22 +190,6 @@ verify::ExperimentOutcome read_outcome(const fs::path& file) {
         throw_input_error(file.string(), std::string("malformed JSON: ") + e.what());
     } catch (const std::invalid_argument& e) {
         throw_input_error(file.string(), e.what());
-    }
-}
-
-void compare_certified(const fs::path& actual, const fs::path& reference, const fs::path& sub,
-                       const CompareOptions& options, std::vector<std::string>& out) {
-    for (const fs::path& ref : json_files(reference / sub)) {
-        const fs::path act = actual / sub / ref.filename();
-        if (!fs::exists(act)) {
-            if (!options.allow_missing)
-                out.push_back(fmt::format("{}: missing from {}", (sub / ref.filename()).string(),
-                                          actual.string()));
-            continue;
-        }
-        if (read_bytes(act) != read_bytes(ref))
-            out.push_back(
-                fmt::format("{}: certified result differs from {}", act.string(), ref.string()));
     }
 }
 
@@ -79,17 +209,24 @@ void compare_checks(const verify::ExperimentOutcome& act, const verify::Experime
     }
 }
 
-void compare_experiments(const fs::path& actual, const fs::path& reference,
-                         const CompareOptions& options, std::vector<std::string>& out) {
-    for (const fs::path& ref : json_files(reference / "experiments")) {
-        const fs::path act = actual / "experiments" / ref.filename();
-        if (!fs::exists(act)) {
-            if (!options.allow_missing)
-                out.push_back(fmt::format("experiments/{}: missing from {}",
-                                          ref.filename().string(), actual.string()));
-            continue;
-        }
-        compare_checks(read_outcome(act), read_outcome(ref), act.string(), out);
+void compare_file(const fs::path& actual, const fs::path& reference, const fs::path& rel,
+                  FileKind kind, const CompareOptions& options, std::vector<std::string>& out) {
+    const fs::path act = actual / rel, ref = reference / rel;
+    switch (kind) {
+        case FileKind::certified_json:
+            if (read_bytes(act) != read_bytes(ref))
+                out.push_back(fmt::format("{}: certified result differs from {}", act.string(),
+                                          ref.string()));
+            return;
+        case FileKind::certified_markdown:
+            compare_certified_markdown(act, ref, act.string(), out);
+            return;
+        case FileKind::experiment_json:
+            compare_checks(read_outcome(act), read_outcome(ref), act.string(), out);
+            return;
+        case FileKind::index:
+            compare_index(act, ref, options, out);
+            return;
     }
 }
 
@@ -99,10 +236,28 @@ std::vector<std::string> compare_reports(const fs::path& actual, const fs::path&
                                          const CompareOptions& options) {
     if (!fs::is_directory(actual)) throw_input_error(actual.string(), "is not a directory");
     if (!fs::is_directory(reference)) throw_input_error(reference.string(), "is not a directory");
+    const auto act_files = report_files(actual, options);
+    const auto ref_files = report_files(reference, options);
     std::vector<std::string> out;
-    compare_certified(actual, reference, "families", options, out);
-    compare_certified(actual, reference, "constants", options, out);
-    if (options.experiments) compare_experiments(actual, reference, options, out);
+    if (ref_files.empty()) {
+        out.push_back(fmt::format(
+            "{}: the reference holds no report (no README.md, families/, constants/{}): nothing "
+            "to compare against",
+            reference.string(), options.experiments ? ", experiments/" : ""));
+        return out;
+    }
+    for (const auto& [rel, kind] : ref_files) {
+        if (act_files.count(rel)) {
+            compare_file(actual, reference, rel, kind, options, out);
+        } else if (!options.allow_missing) {
+            out.push_back(fmt::format("{}: missing from {}", rel.string(), actual.string()));
+        }
+    }
+    if (!options.allow_missing)
+        for (const auto& [rel, kind] : act_files)
+            if (!ref_files.count(rel))
+                out.push_back(
+                    fmt::format("{}: not in the reference {}", rel.string(), reference.string()));
     return out;
 }
 

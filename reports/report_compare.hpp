@@ -1,10 +1,17 @@
 #pragma once
 // CI's regression on regenerated reports: a freshly generated report tree `actual` against a
-// committed tree `reference`.
-//  - Certified results (families/*.json and constants/constants.json: intervals at fixed
-//    precision) must be byte-identical.
+// committed tree `reference`. Compared:
+//  - Certified results, byte for byte: families/*.json and constants/*.json (intervals at fixed
+//    precision).
+//  - Certified text, line for line: families/*.md and constants/*.md, i.e. every enclosure and
+//    verdict a reader sees. Only timing cells differ between runs and are skipped: the row
+//    "wall time" of a settings table and every table column headed "seconds".
+//  - The index README.md: the status of every claim of the paper (table "The paper's claims")
+//    and the verdict of every family (table "Verification reports").
 //  - Empirical results (experiments/<name>.json) are estimates: every ToleranceCheck of the
 //    reference outcome must exist in `actual` with |actual − reference| ≤ the reference's band.
+// A reference holding none of these files is always a difference (a gate against nothing passes
+// anything); so is a file present on one side only, unless `allow_missing`.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -12,15 +19,18 @@
 namespace gradcert::reports {
 
 struct CompareOptions {
-    // Reference files with no counterpart in `actual` are differences unless this is set (used
-    // to compare a quick report with the full one, which certifies more families).
+    // Files present on one side only are not differences when this is set (used to compare a
+    // quick report with the full one, which may certify more families). An empty reference is a
+    // difference regardless.
     bool allow_missing = false;
-    // Compare the experiments' estimates (off when the reference ran another experiment scale).
+    // Compare the experiments' estimates and the claim statuses that rest on estimates (off when
+    // the reference ran another experiment scale). Certified statuses are always compared.
     bool experiments = true;
 };
 
 // One line per difference (file and what differs); empty when the trees agree. Throws
-// gradcert::InputError naming the file for unreadable or malformed JSON.
+// gradcert::InputError naming the path when `actual` or `reference` is not a directory, or for
+// unreadable or malformed JSON.
 std::vector<std::string> compare_reports(const std::filesystem::path& actual,
                                          const std::filesystem::path& reference,
                                          const CompareOptions& options = {});

@@ -84,15 +84,25 @@ Checkpoint read_checkpoint(const fs::path& file) {
     } catch (const nlohmann::json::exception& e) {
         throw_input_error(name, std::string("checkpoint header is not JSON: ") + e.what());
     }
+    if (!c.header.is_object()) throw_input_error(name, "checkpoint header is not a JSON object");
     std::size_t pos = 16 + header_len;
-    for (const auto& b : c.header.at("blobs")) {
-        const auto count = b.at("count").get<std::size_t>();
-        if (pos + count * sizeof(float) > body)
-            throw_input_error(name, "checkpoint blob is truncated");
-        std::vector<float> data(count);
-        std::memcpy(data.data(), bytes.data() + pos, count * sizeof(float));
-        pos += count * sizeof(float);
-        c.blobs.emplace_back(b.at("name").get<std::string>(), std::move(data));
+    try {
+        const nlohmann::json& table = c.header.at("blobs");
+        if (!table.is_array()) throw_input_error(name, "checkpoint \"blobs\" is not a list");
+        for (const auto& b : table) {
+            const auto count = b.at("count").get<std::uint64_t>();
+            // Compared by division: count * sizeof(float) may overflow.
+            if (count > (body - pos) / sizeof(float))
+                throw_input_error(name, "checkpoint blob \"" + b.at("name").get<std::string>() +
+                                            "\" claims " + std::to_string(count) +
+                                            " values, more than the file holds");
+            std::vector<float> data(count);
+            std::memcpy(data.data(), bytes.data() + pos, count * sizeof(float));
+            pos += count * sizeof(float);
+            c.blobs.emplace_back(b.at("name").get<std::string>(), std::move(data));
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw_input_error(name, std::string("checkpoint blob table is malformed: ") + e.what());
     }
     if (pos != body) throw_input_error(name, "checkpoint has trailing bytes");
     c.header.erase("blobs");

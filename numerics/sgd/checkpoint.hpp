@@ -26,7 +26,9 @@ struct Checkpoint {
 void write_checkpoint(const std::filesystem::path& file, const Checkpoint& ckpt);
 
 // Throws gradcert::InputError naming the file for a missing, truncated, corrupt (hash mismatch)
-// or foreign file.
+// or foreign file, and for a blob table that is malformed or claims more values than the file
+// holds (a hand-edited file with a recomputed hash). The other header fields are the caller's
+// to validate.
 Checkpoint read_checkpoint(const std::filesystem::path& file);
 
 }  // namespace gradcert::sgd

@@ -337,7 +337,9 @@ void validate_config(const TrainConfig& cfg) {
     if (!(d.synthetic.noise >= 0.0 && d.synthetic.noise <= 1.0))
         invalid(cfg, "[data] synthetic_noise must lie in [0, 1]");
     if (cfg.model.name.empty()) invalid(cfg, "[model] name is empty");
-    if (cfg.model.width_multiplier < 1) invalid(cfg, "[model] width_multiplier must be ≥ 1");
+    if (cfg.model.width_multiplier < 1 || cfg.model.width_multiplier > kMaxWidthMultiplier)
+        invalid(cfg, fmt::format("[model] width_multiplier = {} must lie in [1, {}]",
+                                 cfg.model.width_multiplier, kMaxWidthMultiplier));
     const OptimConfig& o = cfg.optim;
     if (o.name != "sgd" && o.name != "shb" && o.name != "nshb")
         invalid(cfg,
@@ -353,7 +355,9 @@ void validate_config(const TrainConfig& cfg) {
         invalid(cfg, "[optim] weight_decay must be ≥ 0");
     if (o.micro_batch < 0) invalid(cfg, "[optim] micro_batch must be ≥ 0");
     if (cfg.run.epochs < 1) invalid(cfg, "[run] epochs must be ≥ 1");
-    if (cfg.run.threads < 1) invalid(cfg, "[run] threads must be ≥ 1");
+    if (cfg.run.threads < 1 || cfg.run.threads > kMaxThreads)
+        invalid(cfg, fmt::format("[run] threads = {} must lie in [1, {}]", cfg.run.threads,
+                                 kMaxThreads));
     const ProbeConfig& p = cfg.probe;
     if (p.every_steps < 0) invalid(cfg, "[probe] every_steps must be ≥ 0");
     if (p.batches < 2) invalid(cfg, "[probe] batches must be ≥ 2 (a confidence interval needs 2)");

@@ -91,6 +91,13 @@ TrainConfig load_train_config(const std::filesystem::path& file);
 TrainConfig parse_train_config(std::string_view toml, const std::string& source,
                                const std::filesystem::path& base_dir);
 
+// Upper bounds of validate_config. More OpenMP threads than kMaxThreads crash the OpenMP runtime
+// (100000 threads segfaulted mid-run) and gain nothing on any machine this engine targets; a
+// width multiplier above kMaxWidthMultiplier asks for more parameters than fit in memory for
+// every model of the zoo but the smallest (the trainer also bounds the parameter count).
+inline constexpr int kMaxThreads = 256;
+inline constexpr int kMaxWidthMultiplier = 64;
+
 // Static checks that need no data (names, ranges); throws InputError naming cfg.source. The
 // model name is checked separately (check_model_name), since tests may train their own models.
 void validate_config(const TrainConfig& cfg);

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <fstream>
 #include <limits>
+#include <new>
 #include <optional>
 #include <sstream>
 
@@ -16,6 +17,7 @@
 #include "numerics/sgd/data_batch.hpp"
 #include "numerics/sgd/data_load.hpp"
 #include "numerics/sgd/log.hpp"
+#include "numerics/sgd/model_zoo.hpp"
 #include "numerics/sgd/optimizer.hpp"
 #include "numerics/sgd/probe.hpp"
 #include "numerics/sgd/schedule.hpp"
@@ -88,6 +90,9 @@ class TrainingRun {
     void build();
     void start_fresh();
     bool restore();
+    // Validates every header field of `ck` before the run uses it; throws InputError (or a JSON
+    // exception that restore() turns into one) naming the checkpoint.
+    void restore_from(const Checkpoint& ck);
     void write_manifest();
     // Returns false when the run must stop (divergence, stop request).
     bool run_epoch(int epoch);
@@ -122,14 +127,33 @@ ModelFactory default_factory() {
     return [](const ModelSpec& spec, std::uint64_t seed) { return make_model(spec, seed); };
 }
 
+// Refuses a zoo model with more than kMaxParameters parameters before any weight is allocated
+// (the architecture holds shapes only). 2³⁰ float parameters are 4 GiB, 12 GiB with gradients
+// and momentum: beyond any machine this engine runs on.
+void check_model_size(const ModelSpec& spec) {
+    constexpr std::size_t kMaxParameters = std::size_t{1} << 30;
+    const std::size_t n = build_architecture(spec).param_count();
+    if (n > kMaxParameters)
+        throw InputError(
+            fmt::format("{} has {} parameters with width_multiplier = {}, more than "
+                        "the engine's limit of 2^30",
+                        spec.name, n, spec.width_multiplier));
+}
+
 void TrainingRun::build() {
     const ModelSpec spec = model_spec_for(cfg_, data_.train);
     if (!options_.model_factory) check_model_name(cfg_);
     try {
+        if (!options_.model_factory) check_model_size(spec);
         model_ = (options_.model_factory ? options_.model_factory : default_factory())(
             spec, cfg_.run.seed);
     } catch (const InputError& e) {
         throw InputError(cfg_.source + ": [model] " + e.what());
+    } catch (const std::bad_alloc&) {
+        throw InputError(
+            fmt::format("{}: [model] {} with width_multiplier = {} does not fit in "
+                        "memory",
+                        cfg_.source, spec.name, spec.width_multiplier));
     }
     OptimizerConfig oc;
     try {
@@ -196,7 +220,27 @@ void TrainingRun::start_fresh() {
 
 bool TrainingRun::restore() {
     if (!writes_files() || !options_.resume || !fs::exists(out_ / kCheckpointName)) return false;
-    const Checkpoint ck = read_checkpoint(out_ / kCheckpointName);
+    const fs::path file = out_ / kCheckpointName;
+    const Checkpoint ck = read_checkpoint(file);
+    try {
+        restore_from(ck);
+    } catch (const nlohmann::json::exception& e) {
+        throw_input_error(file.string(), std::string("checkpoint header field: ") + e.what());
+    } catch (const std::out_of_range& e) {  // a blob named in the model is absent
+        throw_input_error(file.string(), e.what());
+    }
+    std::ifstream in(out_ / "manifest.json");
+    manifest_ = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json::object();
+    if (manifest_.is_discarded()) manifest_ = nlohmann::json::object();
+    manifest_["resumes"].push_back(
+        {{"at_epoch", next_epoch_}, {"at_step", step_}, {"time", utc_now()}});
+    manifest_["status"] = "running";
+    write_manifest();
+    return true;
+}
+
+void TrainingRun::restore_from(const Checkpoint& ck) {
+    const std::string file = (out_ / kCheckpointName).string();
     const std::string diff = first_difference(ck.header.at("config"), config_to_json(cfg_));
     if (!diff.empty())
         throw InputError(
@@ -206,30 +250,30 @@ bool TrainingRun::restore() {
     auto restore_blob = [&](const std::string& name, std::span<float> dest) {
         const std::vector<float>& src = ck.blob(name);
         if (src.size() != dest.size())
-            throw InputError(fmt::format("{}: checkpoint blob {} has {} values, the model {}",
-                                         (out_ / kCheckpointName).string(), name, src.size(),
-                                         dest.size()));
+            throw InputError(fmt::format("{}: checkpoint blob {} has {} values, the model {}", file,
+                                         name, src.size(), dest.size()));
         std::copy(src.begin(), src.end(), dest.begin());
     };
     restore_blob("params", model_->params());
     restore_blob("buffers", model_->buffers());
     restore_blob("optimizer_state", optimizer_->state());
-    next_epoch_ = ck.header.at("epochs_done").get<int>();
+    const int epochs_done = ck.header.at("epochs_done").get<int>();
+    const auto& records = ck.header.at("records");
+    if (epochs_done < 0 || epochs_done > cfg_.run.epochs ||
+        static_cast<std::size_t>(epochs_done) != records.size())
+        throw_input_error(file, fmt::format("checkpoint epochs_done = {} must lie in [0, {}] and "
+                                            "equal its {} epoch record(s)",
+                                            epochs_done, cfg_.run.epochs, records.size()));
+    next_epoch_ = epochs_done;
     step_ = ck.header.at("step").get<std::uint64_t>();
     wall_base_ = ck.header.at("wall_seconds").get<double>();
-    for (const auto& e : ck.header.at("records")) result_.epochs.push_back(epoch_from_json(e));
+    if (!(std::isfinite(wall_base_) && wall_base_ >= 0.0))
+        throw_input_error(file, "checkpoint wall_seconds must be finite and ≥ 0");
+    for (const auto& e : records) result_.epochs.push_back(epoch_from_json(e));
     for (const auto& p : ck.header.at("probes")) result_.probes.push_back(probe_from_json(p));
     const auto& logs = ck.header.at("logs");
     log_.resume(out_, {logs.at("steps_bytes").get<std::uint64_t>(),
                        logs.at("epochs_bytes").get<std::uint64_t>()});
-    std::ifstream in(out_ / "manifest.json");
-    manifest_ = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json::object();
-    if (manifest_.is_discarded()) manifest_ = nlohmann::json::object();
-    manifest_["resumes"].push_back(
-        {{"at_epoch", next_epoch_}, {"at_step", step_}, {"time", utc_now()}});
-    manifest_["status"] = "running";
-    write_manifest();
-    return true;
 }
 
 void TrainingRun::write_manifest() {
@@ -480,8 +524,17 @@ TrainResult TrainingRun::run() {
     build();
     if (!restore()) start_fresh();
     result_.status = "finished";
-    for (int e = next_epoch_; e < cfg_.run.epochs; ++e)
-        if (!run_epoch(e)) break;
+    try {
+        for (int e = next_epoch_; e < cfg_.run.epochs; ++e)
+            if (!run_epoch(e)) break;
+    } catch (const std::exception& e) {
+        // The run directory must not claim a run is still going once this process gave up.
+        manifest_["status"] = "failed";
+        manifest_["error"] = e.what();
+        manifest_["finished"] = utc_now();
+        write_manifest();
+        throw;
+    }
     result_.steps = step_;
     result_.wall_seconds = wall_base_ + seconds_since(started_);
     if (writes_files()) {

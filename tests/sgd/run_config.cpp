@@ -168,6 +168,11 @@ TEST_CASE("Bad configurations give one-line errors naming the file", "[sgd][run]
         {"[optim]\nname = \"adam\"\n", {"bad.toml", "unknown optimiser \"adam\""}},
         {"[optim]\nmomentum = 0.9\n", {"bad.toml", "momentum must be 0"}},
         {"[run]\nepochs = 0\n", {"bad.toml:2", "epochs"}},
+        // Once a segfault mid-run (with the manifest left "running") and a bad_alloc (exit 4).
+        {"[run]\nthreads = 100000\n", {"bad.toml", "[run] threads = 100000 must lie in [1, 256]"}},
+        {"[run]\nthreads = 257\n", {"bad.toml", "threads = 257"}},
+        {"[model]\nwidth_multiplier = 100000\n",
+         {"bad.toml", "[model] width_multiplier = 100000 must lie in [1, 64]"}},
         {"[probe]\nbatches = 1\n", {"bad.toml:2", "batches"}},
         {"[probe]\nadaptive_rho = 0\n", {"bad.toml", "adaptive_rho must be positive"}},
         {"[data]\naugment = [\"cutout\"]\n", {"bad.toml:2", "augment"}},

@@ -304,3 +304,128 @@ TEST_CASE("Checkpoint files round-trip and corrupt or foreign files are refused"
     CHECK_THROWS_AS(read_checkpoint(dir / "short.bin"), InputError);
     fs::remove_all(dir);
 }
+
+namespace {
+
+std::uint64_t fnv1a_of(const std::string& s) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+std::string u64_bytes(std::uint64_t v) {
+    std::string b(8, '\0');
+    for (int i = 0; i < 8; ++i) b[static_cast<std::size_t>(i)] = static_cast<char>(v >> (8 * i));
+    return b;
+}
+
+// A checkpoint file as a hand editor makes it: `header` with the blob data and a recomputed
+// hash, so that only the validation of its fields can refuse it.
+void write_forged_checkpoint(const fs::path& file, const nlohmann::json& header,
+                             const std::string& blob_bytes) {
+    const std::string text = header.dump();
+    std::string out = std::string("GCCKPT1\n") + u64_bytes(text.size()) + text + blob_bytes;
+    out += u64_bytes(fnv1a_of(out));
+    std::ofstream(file, std::ios::binary) << out;
+}
+
+nlohmann::json read_checkpoint_header(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::uint64_t n = 0;
+    for (int i = 0; i < 8; ++i)
+        n |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
+    return nlohmann::json::parse(bytes.substr(16, n));
+}
+
+std::string checkpoint_blob_bytes(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::uint64_t n = 0;
+    for (int i = 0; i < 8; ++i)
+        n |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
+    return bytes.substr(16 + n, bytes.size() - 16 - n - 8);
+}
+
+}  // namespace
+
+TEST_CASE("Forged checkpoints with a recomputed hash are refused as input errors",
+          "[sgd][run][trainer][resume]") {
+    const fs::path dir = fresh_dir("forged");
+    // A blob count beyond the file (once "vector larger than max_size", exit 4).
+    write_forged_checkpoint(dir / "huge.bin",
+                            {{"blobs", {{{"name", "params"}, {"count", 1ULL << 62}}}}}, "");
+    CHECK_THROWS_WITH(read_checkpoint(dir / "huge.bin"),
+                      Catch::Contains("huge.bin") && Catch::Contains("more than the file holds"));
+    // count * sizeof(float) wrapping around to a small number.
+    write_forged_checkpoint(dir / "wrap.bin",
+                            {{"blobs", {{{"name", "params"}, {"count", 1ULL << 62}}}}},
+                            std::string(16, '\0'));
+    CHECK_THROWS_AS(read_checkpoint(dir / "wrap.bin"), InputError);
+    write_forged_checkpoint(dir / "noblobs.bin", {{"step", 1}}, "");
+    CHECK_THROWS_WITH(read_checkpoint(dir / "noblobs.bin"),
+                      Catch::Contains("noblobs.bin") && Catch::Contains("blob table"));
+    write_forged_checkpoint(dir / "array.bin", nlohmann::json::array(), "");
+    CHECK_THROWS_WITH(read_checkpoint(dir / "array.bin"), Catch::Contains("not a JSON object"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("Resuming from a forged checkpoint header names the file and the field",
+          "[sgd][run][trainer][resume]") {
+    const fs::path dir = fresh_dir("forged_resume");
+    const TrainConfig cfg = softmax_config();
+    TrainOptions stop = softmax_options();
+    stop.stop_after_epoch = 2;
+    train(cfg, dir, stop);
+    const fs::path ck = dir / "checkpoint.bin";
+    const nlohmann::json good = read_checkpoint_header(ck);
+    const std::string blobs = checkpoint_blob_bytes(ck);
+    TrainOptions resume = softmax_options();
+    resume.resume = true;
+    auto refused_with = [&](nlohmann::json header, const std::string& what) {
+        write_forged_checkpoint(ck, header, blobs);
+        CHECK_THROWS_WITH(train(cfg, dir, resume),
+                          Catch::Contains("checkpoint.bin") && Catch::Contains(what));
+        std::ifstream in(dir / "manifest.json");
+        CHECK(nlohmann::json::parse(in).at("status") == "stopped");  // not left "running"
+    };
+    nlohmann::json h = good;
+    h.erase("epochs_done");
+    refused_with(h, "epochs_done");
+    h = good;
+    h["step"] = "many";
+    refused_with(h, "checkpoint header field");
+    h = good;
+    h["epochs_done"] = 1000;
+    refused_with(h, "epochs_done = 1000");
+    h = good;
+    h["records"] = {{{"epoch", "x"}}};
+    refused_with(h, "checkpoint");
+    h = good;
+    h["blobs"][0]["name"] = "renamed";
+    refused_with(h, "params");
+    // The genuine header still resumes.
+    write_forged_checkpoint(ck, good, blobs);
+    CHECK(train(cfg, dir, resume).status == "finished");
+    fs::remove_all(dir);
+}
+
+TEST_CASE("A model too large for the engine is refused before any allocation",
+          "[sgd][run][trainer]") {
+    TrainConfig cfg;
+    cfg.source = "wide.toml";
+    cfg.data.dataset = "synthetic";
+    cfg.data.synthetic = {1, 28, 28, 10, 64, 16, 0.5, 0};
+    cfg.model.name = "mlp";
+    cfg.model.width_multiplier = 64;  // 784·32768 + 32768² weights: past 2^30
+    cfg.optim.batch = 16;
+    cfg.run.epochs = 1;
+    const fs::path dir = fresh_dir("wide");
+    CHECK_THROWS_WITH(train(cfg, dir / "run"),
+                      Catch::Contains("wide.toml") && Catch::Contains("2^30"));
+    CHECK_FALSE(fs::exists(dir / "run"));
+    fs::remove_all(dir);
+}

@@ -38,7 +38,7 @@ int checkpointed_epochs(const fs::path& dir) {
 
 std::unique_ptr<sgd::Model> model_after_epoch(const sgd::TrainConfig& cfg,
                                               const sgd::DataSplit& data, const fs::path& dir,
-                                              int epoch) {
+                                              int epoch, const RunProgress* progress) {
     if (epoch < 0 || epoch > cfg.run.epochs)
         throw InputError(cfg.source + ": measurement epoch " + std::to_string(epoch) +
                          " outside [0, epochs]");
@@ -49,7 +49,7 @@ std::unique_ptr<sgd::Model> model_after_epoch(const sgd::TrainConfig& cfg,
         done = 0;
     }
     if (done < epoch) {
-        sgd::TrainResult r = train_resumable(cfg, data, dir, epoch);
+        sgd::TrainResult r = train_resumable(cfg, data, dir, epoch, progress);
         if (static_cast<int>(r.epochs.size()) != epoch)
             throw std::runtime_error(cfg.source + ": training stopped at epoch " +
                                      std::to_string(r.epochs.size()) + " (status " + r.status +

@@ -5,15 +5,18 @@
 #include <memory>
 
 #include "numerics/sgd/trainer.hpp"
+#include "verify/empirical/run_store.hpp"
 
 namespace gradcert::verify {
 
 // The weights after `epoch` epochs of `cfg` (0 ≤ epoch ≤ cfg.run.epochs), built by make_model
 // and filled from the run's checkpoint in `dir`, training up to `epoch` first if the checkpoint
 // is behind. A checkpoint already past `epoch` cannot be rewound: the run is restarted.
+// `progress` as in train_resumable.
 std::unique_ptr<sgd::Model> model_after_epoch(const sgd::TrainConfig& cfg,
                                               const sgd::DataSplit& data,
-                                              const std::filesystem::path& dir, int epoch);
+                                              const std::filesystem::path& dir, int epoch,
+                                              const RunProgress* progress = nullptr);
 
 // Epochs done by the checkpoint in `dir` (0 when there is none).
 int checkpointed_epochs(const std::filesystem::path& dir);

@@ -250,7 +250,9 @@ NoiseScalingResult run_noise_scaling(const NoiseScalingConfig& config, const sgd
                                   {"batches", config.batches},
                                   {"samples", config.samples},
                                   {"pool", m}};
+    const RunProgress progress{"noise_scaling", 1, 1, "noise-run"};
     for (int epoch : config.points) {
+        print_run_progress(progress, fmt::format("measuring the noise after epoch {}", epoch));
         const fs::path cache = work / fmt::format("noise-e{}.json", epoch);
         const std::string key = json_hash({{"setup", setup}, {"epoch", epoch}});
         RawPoint raw;
@@ -258,7 +260,7 @@ NoiseScalingResult run_noise_scaling(const NoiseScalingConfig& config, const sgd
             raw = raw_from_json(*cached);
         } else {
             std::unique_ptr<sgd::Model> model =
-                model_after_epoch(config.train, data, run_dir, epoch);
+                model_after_epoch(config.train, data, run_dir, epoch, &progress);
             raw = measure_point(config, data, *model, epoch);
             store_cached_result(cache, key, raw_to_json(raw));
         }
@@ -266,7 +268,8 @@ NoiseScalingResult run_noise_scaling(const NoiseScalingConfig& config, const sgd
                                                     raw.pool_accuracy, raw.grad_norm));
     }
     if (config.points.back() > 0)
-        result.training = train_resumable(config.train, data, run_dir, config.points.back()).epochs;
+        result.training =
+            train_resumable(config.train, data, run_dir, config.points.back(), &progress).epochs;
     result.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return result;

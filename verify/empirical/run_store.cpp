@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include "numerics/sgd/config.hpp"
@@ -29,11 +30,27 @@ std::string run_directory_name(const std::string& label, const sgd::TrainConfig&
     return label + "-" + json_hash(sgd::config_to_json(cfg)).substr(0, 12);
 }
 
+void print_run_progress(const RunProgress& progress, const std::string& what) {
+    fmt::print(stderr, "report: {} run {} of {} ({}): {}\n", progress.experiment, progress.index,
+               progress.count, progress.label, what);
+    std::fflush(stderr);
+}
+
 sgd::TrainResult train_resumable(const sgd::TrainConfig& cfg, const sgd::DataSplit& data,
-                                 const fs::path& dir, int stop_after_epoch) {
+                                 const fs::path& dir, int stop_after_epoch,
+                                 const RunProgress* progress) {
     sgd::TrainOptions options;
     options.resume = true;  // a fresh start when `dir` holds no checkpoint
     options.stop_after_epoch = stop_after_epoch;
+    if (progress != nullptr) {
+        const int last = stop_after_epoch > 0 ? stop_after_epoch : cfg.run.epochs;
+        print_run_progress(*progress, fmt::format("up to epoch {} (resumed where a checkpoint exists)", last));
+        options.on_epoch = [progress, last](const sgd::EpochRecord& e) {
+            print_run_progress(*progress, fmt::format("epoch {}/{}, test accuracy {:.4f}, {:.0f} s",
+                                                      e.epoch, last, e.test_acc, e.wall_seconds));
+            return true;
+        };
+    }
     return sgd::train(cfg, data, dir, options);
 }
 

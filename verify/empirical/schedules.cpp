@@ -156,6 +156,8 @@ SchedulesResult run_schedules(const SchedulesConfig& config, const sgd::DataSpli
     prepare_work_directory(work, resume);
     SchedulesResult result;
     result.config = config;
+    const int run_count = static_cast<int>(config.arms.size() * config.seeds.size());
+    int run_index = 0;
     for (const std::string& arm : config.arms) {
         for (std::size_t i = 0; i < config.seeds.size(); ++i) {
             const auto seed = static_cast<std::uint64_t>(config.seeds[i]);
@@ -163,7 +165,9 @@ SchedulesResult run_schedules(const SchedulesConfig& config, const sgd::DataSpli
             const sgd::TrainConfig cfg = run_config(config, arm, seed, probe);
             const fs::path dir =
                 work / run_directory_name(fmt::format("{}-seed{}", arm, seed), cfg);
-            sgd::TrainResult tr = train_resumable(cfg, data, dir);
+            const RunProgress progress{"schedules", ++run_index, run_count,
+                                       fmt::format("{}, seed {}", arm, seed)};
+            sgd::TrainResult tr = train_resumable(cfg, data, dir, 0, &progress);
             ScheduleRun run;
             run.arm = arm;
             run.seed = seed;

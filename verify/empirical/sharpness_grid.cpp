@@ -241,6 +241,9 @@ SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
                                         {"sharpness_steps", config.sharpness_steps},
                                         {"adaptive_rho", config.adaptive_rho},
                                         {"confidence", config.confidence}};
+    const int run_count =
+        static_cast<int>(config.seeds.size() * config.lrs.size() * config.batches.size());
+    int run_index = 0;
     for (int seed : config.seeds)
         for (double lr : config.lrs)
             for (int b : config.batches) {
@@ -253,7 +256,9 @@ SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
                                                  cfg.source, b, data.train.size()));
                 const fs::path dir =
                     work / run_directory_name(fmt::format("lr{}-b{}-seed{}", lr, b, seed), cfg);
-                sgd::TrainResult tr = train_resumable(cfg, data, dir);
+                const RunProgress progress{"sharpness_grid", ++run_index, run_count,
+                                           fmt::format("η = {}, b = {}, seed {}", lr, b, seed)};
+                sgd::TrainResult tr = train_resumable(cfg, data, dir, 0, &progress);
                 GridPoint p;
                 p.lr = lr;
                 p.batch = b;
