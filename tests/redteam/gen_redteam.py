@@ -301,7 +301,6 @@ class Case:
         self.f_text, self.params, self.refusal_ok, self.args = f_text, params, refusal_ok, list(args)
         self.dim = len(pieces)
         self.convexity_override = convexity_override or {}
-        self.curv_at = {}
 
     # exact schedule
     def delta_values(self):
@@ -351,61 +350,50 @@ class Case:
                             lo=lo, hi=hi))
         return out
 
-    def convexity(self, delta, coords, choice):
-        """λ_min on the ball B(x; 3δ) at the candidate `choice` (per coordinate index)."""
+    def convexity_truth(self, delta, coords, choice, sigma):
+        """Truth of λ_min ≥ σ on B(x*; 3δ). Separable: ∇²f̂ is diagonal and the ball projects
+        onto [x_i* − 3δ, x_i* + 3δ] in every coordinate, so λ_min = min_i min f̂_i'' there; the
+        condition holds iff every coordinate holds, and it is edge iff (holds) some coordinate is
+        within its resolution of σ, or (fails) every failing coordinate is."""
+        threshold = sigma if sigma is not None else mpf(0)
         r = 3 * to_mpf(delta)
-        lam, lam_in, lam_out, var = None, None, None, mpf(0)
-        const = True
+        per = []
         for c, k in zip(coords, choice):
-            F, x = c["F"], c["cands"][k]
-            flat = c["flat"]
-            v, at = min_on(F, 2, x - r, x + r)
+            F, x, flat = c["F"], c["cands"][k], c["flat"]
+            v, xc = min_on(F, 2, x - r, x + r)
             if flat > 0:
                 v_out, _ = min_on(F, 2, x - r - flat, x + r + flat)
                 v_in, _ = min_on(F, 2, x - max(r - flat, 0), x + max(r - flat, 0))
             else:
                 v_out = v_in = v
-            self.curv_at[(id(F), x)] = (v, at)
-            hi_c = max(F(x - r, 2), F(x + r, 2), F(x, 2))
-            var = max(var, hi_c - v)
-            const = const and F.constant_curvature
-            lam = v if lam is None else min(lam, v)
-            lam_in = v_in if lam_in is None else min(lam_in, v_in)
-            lam_out = v_out if lam_out is None else min(lam_out, v_out)
-        return lam, lam_in, lam_out, var, const
-
-    def convexity_truth(self, delta, coords, choice, sigma):
-        lam, lam_in, lam_out, var, const = self.convexity(delta, coords, choice)
-        threshold = sigma if sigma is not None else mpf(0)
-        holds = lam >= threshold if sigma is not None else lam > 0
-        margin = lam - threshold
-        r = 3 * to_mpf(delta)
-        # Resolution: 128-bit evaluation of f̂'' at the curvature minimizer, plus (holds only)
-        # the overestimation of the curvature search on its smallest boxes (width 1e-6 of the
-        # region): w·|f̂'''| there.
-        point_tol, box_tol = mpf(0), mpf(0)
-        for c, k in zip(coords, choice):
-            F, x = c["F"], c["cands"][k]
-            v, xc = self.curv_at[(id(F), x)]
-            point_tol = max(point_tol, RES * (F.scale(xc, 2) + abs(threshold)))
+            ok = v >= threshold if sigma is not None else v > 0
+            # Resolution: 128-bit evaluation of f̂'' at the curvature minimizer, plus (holds)
+            # the overestimation of the curvature search on its smallest boxes (width 1e-6 of
+            # the region): w·|f̂'''| there.
             w = BUDGET * 2 * r
-            box_tol = max(box_tol, w * max(abs(F(y, 3)) for y in (xc - w, xc, xc + w)))
-        tol = point_tol + (box_tol if holds else 0)
-        edge = lam_out - tol <= threshold <= lam_in + tol
-        why = []
-        if edge:
-            why.append(f"λ_min − σ = {s(margin, 5)} within the resolution {s(tol, 3)}")
-        if not holds and not edge and self.dim == 1:
-            F, x = coords[0]["F"], coords[0]["cands"][choice[0]]
-            length = violating_length(F, x - r, x + r, threshold)
-            if length <= BUDGET * 2 * r:
-                edge = True
-                why.append(f"the counterexample set has length {s(length, 5)} < 1e-6 of the ball")
+            tol = RES * (F.scale(xc, 2) + abs(threshold))
+            if ok:
+                tol += w * max(abs(F(y, 3)) for y in (xc - w, xc, xc + w))
+            edge = v_out - tol <= threshold <= v_in + tol
+            why = f"λ_min − σ = {s(v - threshold, 5)} within the resolution {s(tol, 3)}" \
+                if edge else ""
+            if not ok and not edge:
+                length = violating_length(F, x - r, x + r, threshold)
+                if length <= w:
+                    edge = True
+                    why = f"the counterexample set has length {s(length, 5)} < 1e-6 of the ball"
+            per.append(dict(v=v, ok=ok, edge=edge, why=why))
+        lam = min(p["v"] for p in per)
+        holds = all(p["ok"] for p in per)
+        if holds:
+            edge = any(p["edge"] for p in per)
+        else:
+            edge = all(p["edge"] for p in per if not p["ok"])
+        why = "; ".join(p["why"] for p in per if p["why"] and (holds or not p["ok"]))
         m = self.stage_index(delta)
         if m in self.convexity_override:
-            holds, edge, text = self.convexity_override[m]
-            why = [text]
-        return dict(holds=holds, edge=edge, lam=lam, margin=margin, why="; ".join(why))
+            holds, edge, why = self.convexity_override[m]
+        return dict(holds=holds, edge=edge, lam=lam, margin=lam - threshold, why=why)
 
     def stage_index(self, delta):
         ds = self.delta_values()
@@ -438,7 +426,7 @@ class Case:
             conv = dict(truth="holds" if (holds_any if tie else cb["holds"]) else "fails",
                         edge=any(c["edge"] for c in cv) or not agree,
                         lambda_min=s(cb["lam"]), margin=s(cb["margin"], 8),
-                        why=cb["why"] or ("λ_min on B(x*; 3δ) = " + s(cb["lam"], 12) +
+                        why=cb["why"] or ("λ_min on B(x*; 3δ) = " + s(cb["lam"], 30) +
                                           (f" vs σ = {self.sigma}" if sigma is not None else
                                            " vs 0 (σ_m > 0)")))
             if not agree:
@@ -664,8 +652,8 @@ def cases():
              deltas=["0.5", "0.25"], sigma="1",
              why="odd x^63: increasing, minimizer at the left end −1 (boundary), f̂'' < 0 there",
              classes=["binomial-overflow"], covers=["high powers", "boundary minimizer"]))
-    add(Case("c2-x200-ball", [Piece({200: 1})], [("-1.5", "1.5")], "uniform-ball",
-             deltas=["1", "0.5"], sigma="0.001",
+    add(Case("c2-x200-ball", [Piece({200: 1})], [("-1", "1")], "uniform-ball",
+             deltas=["0.5", "0.25"], sigma="1e-70",
              why="x^200 under the uniform ball", classes=["binomial-overflow"],
              covers=["high powers"]))
     add(Case("c2-x1000-gaussian", [Piece({1000: 1})], [("-1", "1")], "gaussian",
@@ -705,6 +693,19 @@ def cases():
              precision_bits=53,
              why="x* moves from −0.02 to 0.02: distance exactly R_next = R_gap = 0.04",
              classes=["domain-enlarged"], covers=["boundary minimizer"]))
+    for bits, k, c in ((53, "gaussian", "2"), (None, "gaussian", "2"),
+                       (53, "uniform-ball", "0.7")):
+        cube = poly_pow("-0.35", "1", 3)
+        tag = ("" if k == "gaussian" else "ball-") + str(bits or 128)
+        add(Case(f"c3-centering-equals-R-next-exact-{tag}",
+                 [Piece(cube | {1: cube[1] - Q(c), 0: cube[0] + Q(c) * Q("0.35")})],
+                 [("0.1", "0.6")], k, deltas=["1", "0.5"], sigma="0.1",
+                 centering="both", precision_bits=bits,
+                 f_text=f"(x - 0.35)^3 - {c}*(x - 0.35)",
+                 why=f"(x − 0.35)³ − {c}(x − 0.35) on [0.1, 0.6]: f̂' > 0 at δ = 1 (x* = 0.1), "
+                     "< 0 at δ = 0.5 (x* = 0.6): distance exactly R_next = R_gap = 0.5, a "
+                     "binary64 number, while 0.1 and 0.6 are not: holds (edge), never fails",
+                 classes=["domain-enlarged"], covers=["boundary minimizer", k]))
     add(Case("c3-corner-2d-53", [P(c1="1"), P(c1="1")], [("0.1", "1"), ("0.7", "0.9")],
              "gaussian", deltas=["0.1", "0.05"], sigma="0.5", precision_bits=53,
              why="x1 + x2: minimizer at the corner (0.1, 0.7)",
@@ -748,6 +749,15 @@ def cases():
              sigma="1",
              why="(x − 0.3)²-like quartic at δ = 2e-30, 1e-30: x* moves by ~1e-60 ≪ R = 1e-30",
              covers=["delta 1e-30"]))
+    add(Case("delta-1e-30-symmetric", [P(c4="0.1", c2="1")], [("-1", "1")], "gaussian-unit",
+             deltas=["0.000000000000000000000000000002", "0.000000000000000000000000000001"],
+             sigma="1.9",
+             why="x² + 0.1x⁴: x* = 0 at every δ, distance 0 ≤ R = 1e-30 (decidable: the "
+                 "minimizer's enclosure must be narrower than 1e-30)", covers=["delta 1e-30"]))
+    add(Case("delta-1e4-ball-rastrigin", [Piece({2: 1, 0: 10}, [("-10", "2*pi", "0")])],
+             [("-5.12", "5.12")], "uniform-ball", deltas=["10000"], sigma="1.5",
+             why="Rastrigin under the ball at δ = 1e4: Λ₁(2π·1e4) = 0 exactly, f̂ = x² + c, "
+                 "curvature exactly 2 ≥ σ = 1.5: holds", covers=["delta 1e4", "cos ridge"]))
     add(Case("delta-1e-30-ball-cos", [Piece({2: 1}, [("-0.5", "2*pi", "1")])], [("-1", "1")],
              "uniform-ball", deltas=["1e-30", "5e-31"], sigma="1",
              why="x² − 0.5cos(2πx + 1) at δ = 1e-30: Λ₁ = 1 − O(1e-60)",
@@ -845,13 +855,15 @@ def case_truth(name):
 
 
 def main():
+    """No arguments: regenerate everything. With case names: regenerate those cases only and
+    merge them into the existing ground_truth.json (same order as cases())."""
     fam_dir = os.path.join(HERE, "families")
     os.makedirs(fam_dir, exist_ok=True)
-    for f in os.listdir(fam_dir):
-        if f.endswith(".toml"):
-            os.remove(os.path.join(fam_dir, f))
-    truths = []
     only = set(sys.argv[1:])
+    if not only:
+        for f in os.listdir(fam_dir):
+            if f.endswith(".toml"):
+                os.remove(os.path.join(fam_dir, f))
     global CASES
     CASES = cases()
     todo = [c for c in CASES if not only or c.name in only]
@@ -860,6 +872,11 @@ def main():
             fh.write(case.toml())
     with multiprocessing.Pool(2) as pool:  # two cores at most (the machine is shared)
         truths = pool.map(case_truth, [c.name for c in todo], chunksize=1)
+    if only:
+        with open(os.path.join(HERE, "ground_truth.json")) as fh:
+            old = {c["name"]: c for c in json.load(fh)["cases"]}
+        old.update({t["name"]: t for t in truths})
+        truths = [old[c.name] for c in CASES if c.name in old]
     doc = dict(
         generator="tests/redteam/gen_redteam.py",
         mpmath_dps=mp.mp.dps,
