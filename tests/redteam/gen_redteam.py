@@ -6,7 +6,9 @@ Run from anywhere with Debian's Python (it has mpmath):
     /usr/bin/python3 tests/redteam/gen_redteam.py
 
 It writes tests/redteam/families/<case>.toml and tests/redteam/ground_truth.json. Nothing here
-uses gradcert code: f̂_δ is computed independently, exactly where possible.
+uses gradcert code: f̂_δ is computed independently, exactly where possible (`--self-check`
+compares the closed forms with direct quadrature of E f(x − δu)). With case names as arguments
+only those cases are regenerated and merged into the existing ground_truth.json.
 
 Model of a case (1-D pieces; a d-dimensional case is a separable sum of 1-D pieces):
   piece = polynomial (exact Fractions) + Σ c·cos(w·x + b).
@@ -840,6 +842,37 @@ def cases():
     return C
 
 
+def self_check():
+    """`gen_redteam.py --self-check`: the closed-form f̂_δ against direct quadrature of
+    E f(x − δu) (the 1-D marginal density of the d-ball, c_d (1 − t²)^{(d−1)/2}, or the normal
+    density), for every kernel, d = 1 and 2, a cos ridge, a quintic and x^64."""
+    with mp.workdps(40):
+        pieces = [(Piece({2: 1, 0: 10}, [("-10", "2*pi", "0")]),
+                   lambda y: y**2 + 10 - 10 * mp.cos(2 * mp.pi * y)),
+                  (Piece({5: Q("0.3"), 4: 1, 2: -2, 1: Q("0.1"), 0: 1}),
+                   lambda y: mpf("0.3") * y**5 + y**4 - 2 * y**2 + mpf("0.1") * y + 1),
+                  (Piece({64: 1}), lambda y: y**64)]
+        worst = mpf(0)
+        for piece, f in pieces:
+            for kernel, d in (("uniform-ball", 1), ("uniform-ball", 2), ("gaussian", 1),
+                              ("gaussian", 2), ("gaussian-unit", 2)):
+                for delta in ("0.3", "0.05"):
+                    dm, x = mpf(delta), mpf("0.37")
+                    if kernel == "uniform-ball":
+                        c = mp.gamma(mpf(d) / 2 + 1) / (mp.sqrt(mp.pi) * mp.gamma((mpf(d) + 1) / 2))
+                        q = mp.quad(lambda t: f(x - dm * t) * c * (1 - t * t) ** ((d - 1) / mpf(2)),
+                                    [-1, 0, 1])
+                    else:
+                        var = mpf(1) if kernel == "gaussian" else mpf(1) / d
+                        q = mp.quad(lambda t: f(x - dm * t) * mp.npdf(t, 0, mp.sqrt(var)),
+                                    [-mp.inf, 0, mp.inf])
+                    rel = abs(Smoothed(piece, kernel, d, Q(delta))(x) - q) / abs(q)
+                    worst = max(worst, rel)
+                    assert rel < mpf(10) ** -12, (kernel, d, delta, rel)
+        print(f"self-check: closed form = quadrature within {mp.nstr(worst, 3)} (relative)",
+              file=sys.stderr)
+
+
 CASES = []
 
 
@@ -859,6 +892,9 @@ def main():
     merge them into the existing ground_truth.json (same order as cases())."""
     fam_dir = os.path.join(HERE, "families")
     os.makedirs(fam_dir, exist_ok=True)
+    if sys.argv[1:] == ["--self-check"]:
+        self_check()
+        return
     only = set(sys.argv[1:])
     if not only:
         for f in os.listdir(fam_dir):
