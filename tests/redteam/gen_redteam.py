@@ -496,6 +496,66 @@ class Case:
                     exit_allowed=exits)
 
 
+class QuadCase(Case):
+    """Non-separable 2-D quadratic a(x1² + x2²) + p·x1·x2 + b1·x1 + b2·x2 (checked by the
+    d-dimensional branch and bound, not the separable path). Exact truth: ∇²f̂_δ = [[2a, p],
+    [p, 2a]] at every x and δ, λ_min = 2a − |p|; x* = −H⁻¹b at every δ (smoothing adds the
+    constant 2a·δ²·E[u_1²]); every centering distance is 0."""
+
+    def __init__(self, name, a, p, b, kernel, sigma, why, classes=(), covers=()):
+        a, p, b1, b2 = Q(a), Q(p), Q(b[0]), Q(b[1])
+        text = f"{dec_text(a)}*(x1^2 + x2^2) + {dec_text(p)}*x1*x2 + {dec_text(b1)}*x1 + " \
+               f"{dec_text(b2)}*x2"
+        super().__init__(name, [Piece(), Piece()], [("-1", "1"), ("-1", "1")], kernel,
+                         deltas=["0.2", "0.1"], sigma=sigma, why=why, classes=classes,
+                         covers=list(covers) + ["2-D non-separable"],
+                         f_text=text.replace("+ -", "- "))
+        self.a, self.p, self.b = a, p, (b1, b2)
+
+    def truth(self):
+        a, p, (b1, b2) = self.a, self.p, self.b
+        det = 4 * a * a - p * p
+        x1 = -(2 * a * b1 - p * b2) / det
+        x2 = -(2 * a * b2 - p * b1) / det
+        assert abs(x1) < 1 and abs(x2) < 1 and 2 * a > abs(p)
+        lam = 2 * a - abs(p)
+        sigma = Q(self.sigma)
+        margin = lam - sigma
+        edge = abs(to_mpf(margin)) <= RES * (to_mpf(lam) + to_mpf(sigma))
+        deltas = self.delta_values()
+        out = []
+        for m, delta in enumerate(deltas):
+            f_min = a * (x1 * x1 + x2 * x2) + p * x1 * x2 + b1 * x1 + b2 * x2 + \
+                2 * a * delta * delta * mom(self.kernel, 2, 2)
+            conv = dict(truth="holds" if lam >= sigma else "fails", edge=edge,
+                        lambda_min=s(to_mpf(lam)), margin=s(to_mpf(margin), 8),
+                        why=f"λ_min = 2a − |p| = {dec_or_str(lam)} vs σ = {self.sigma}" +
+                            (" (equal: no enclosure proves ≥)" if margin == 0 else ""))
+            st = dict(m=m + 1, delta=dec_or_str(delta),
+                      minimizers=[[s(to_mpf(x1)), s(to_mpf(x2))]],
+                      global_minimizer=[s(to_mpf(x1)), s(to_mpf(x2))],
+                      min_value=s(to_mpf(f_min)), tie_margin=[None, None],
+                      flat_halfwidth=["0", "0"], strong_convexity=conv, centering=[])
+            if m + 1 < len(deltas):
+                for variant, R in (("next", deltas[m + 1]), ("gap", delta - deltas[m + 1])):
+                    st["centering"].append(dict(variant=variant, truth="holds", edge=False,
+                                                R=s(to_mpf(R)), distance="0", margin=s(to_mpf(R)),
+                                                why="x* does not depend on δ"))
+                g = deltas[m + 1] / delta
+                st["gamma_condition"] = dict(truth="holds" if Q(1, 2) <= g < 1 else "fails",
+                                             edge=False, gamma=str(g))
+            parts = [conv] + st["centering"] + ([st["gamma_condition"]]
+                                                if "gamma_condition" in st else [])
+            st["verdict_allowed"] = conj_allowed([allowed(q) for q in parts])
+            out.append(st)
+        overall = conj_allowed([st["verdict_allowed"] for st in out])
+        exits = sorted({{"holds": 0, "fails": 1, "inconclusive": 3}[v] for v in overall})
+        return dict(name=self.name, file=f"families/{self.name}.toml", dim=2,
+                    kernel=self.kernel, definition=self.definition, sigma=self.sigma,
+                    classes=self.classes, covers=self.covers, why=self.why, args=[],
+                    refusal_ok=None, stages=out, overall_allowed=overall, exit_allowed=exits)
+
+
 def dec_or_str(q):
     try:
         return dec_text(q)
@@ -816,6 +876,20 @@ def cases():
              [("-5.12", "5.12")], "uniform-ball", deltas=["0.5", "0.25"], sigma="2",
              why="δ = 1/2: Λ₁(π) = 0 exactly, f̂ = x² + c, curvature exactly 2 = σ (edge); "
                  "x* = 0 at both stages", covers=["curvature equal to sigma", "cos ridge"]))
+
+    # ---- non-separable 2-D: the d-dimensional branch and bound and eigenvalue bounds -------
+    add(QuadCase("quad2d-below-sigma", "1", "0.60000000000000000001", ("0", "0"), "gaussian",
+                 "1.4", why="x1² + x2² + p x1x2, p = 0.6 + 1e-20: λ_min = 1.4 − 1e-20 < σ = 1.4",
+                 classes=["sigma-double"], covers=["curvature within 1e-18 of sigma"]))
+    add(QuadCase("quad2d-equal-sigma", "1", "0.6", ("0.3", "-0.2"), "uniform-ball", "1.4",
+                 why="λ_min = 1.4 = σ exactly: holds, edge",
+                 classes=["sigma-double"], covers=["curvature equal to sigma"]))
+    add(QuadCase("quad2d-above-sigma", "1", "-0.59999999999999999999", ("0.3", "-0.2"),
+                 "gaussian-unit", "1.4", why="λ_min = 1.4 + 1e-20 ≥ σ: holds",
+                 classes=["sigma-double"], covers=["curvature within 1e-18 of sigma"]))
+    add(QuadCase("quad2d-scale-1e8", "50000000", "30000000.000000001", ("0.3", "-0.2"),
+                 "gaussian", "70000000", why="λ_min = 7e7 − 1e-9 < σ = 7e7: fails",
+                 classes=["sigma-double"], covers=["coefficients 1e8"]))
 
     # ---- definitions, γ, boundary curvature slivers ---------------------------------------
     add(Case("sigma-nice-quartic", [P(c4="1", c2="-1", c1="0.2")], [("-2", "2")], "gaussian",
