@@ -3,6 +3,7 @@
 // bound). Contract: every global minimizer of the objective on `domain` lies in the union of the
 // returned clusters, whatever the budget; `complete` says whether the search finished (if not,
 // unresolved boxes are returned as clusters too, so the result stays sound but wide).
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,11 +12,14 @@
 
 namespace gradcert::verify {
 
+struct MinimizerTrace;  // verify/certificate.hpp
+
 struct MinimizerOptions {
     int max_boxes = 50000;         // boxes processed before giving up refinement
     double box_tolerance = 1e-7;   // boxes narrower than this are not split further
     int krawczyk_iterations = 30;  // refinement steps of a proved cluster
     int starts_per_dim = 9;        // multi-start grid for the upper bound (capped at 4096 starts)
+    bool record_certificate = false;  // fill MinimizerResult::trace (docs/certificate.md)
 };
 
 struct MinimizerCluster {
@@ -32,6 +36,7 @@ struct MinimizerResult {
     int boxes_processed = 0;
     bool complete = false;
     std::string note;
+    std::shared_ptr<const MinimizerTrace> trace;  // with options.record_certificate
 };
 
 MinimizerResult enclose_global_minimizers(const Objective& f, const Box& domain,
