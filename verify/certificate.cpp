@@ -192,14 +192,14 @@ std::string hex_number(double x) {
 
 namespace {
 
-std::string quoted(std::string_view s) {
+std::string json_string(std::string_view s) {
     return nlohmann::json(std::string(s)).dump();
 }
 std::string hex(const Mpfr& x) {
-    return quoted(hex_number(x));
+    return json_string(hex_number(x));
 }
 std::string hex(double x) {
-    return quoted(hex_number(x));
+    return json_string(hex_number(x));
 }
 
 std::string interval(const IntervalM& x) {
@@ -361,30 +361,30 @@ class Writer {
 };
 
 std::string family_json(const FamilySpec& f) {
-    std::string s = fmt::format("{{\"name\":{},\"dim\":{},\"f\":{},\"params\":{{", quoted(f.name),
-                                f.dim, quoted(f.f_text));
+    std::string s = fmt::format("{{\"name\":{},\"dim\":{},\"f\":{},\"params\":{{", json_string(f.name),
+                                f.dim, json_string(f.f_text));
     bool first = true;
     for (const auto& [k, v] : f.params_text)
-        s += (first ? "" : ",") + quoted(k) + ":" + quoted(v), first = false;
+        s += (first ? "" : ",") + json_string(k) + ":" + json_string(v), first = false;
     s += "},\"domain\":[";
     for (size_t i = 0; i < f.domain_texts.size(); ++i)
-        s += fmt::format("{}[{},{}]", i ? "," : "", quoted(f.domain_texts[i].first),
-                         quoted(f.domain_texts[i].second));
-    s += fmt::format("],\"kernel\":{},\"schedule\":", quoted(kernel_name(f.kernel)));
+        s += fmt::format("{}[{},{}]", i ? "," : "", json_string(f.domain_texts[i].first),
+                         json_string(f.domain_texts[i].second));
+    s += fmt::format("],\"kernel\":{},\"schedule\":", json_string(kernel_name(f.kernel)));
     if (f.polynomial_schedule) {
-        s += fmt::format("{{\"delta1\":{},\"stages\":{},\"power\":{}}}", quoted(f.delta1_text),
-                         f.polynomial_schedule->stages, quoted(f.power_text));
+        s += fmt::format("{{\"delta1\":{},\"stages\":{},\"power\":{}}}", json_string(f.delta1_text),
+                         f.polynomial_schedule->stages, json_string(f.power_text));
     } else {
         s += "{\"deltas\":[";
         for (size_t m = 0; m < f.delta_texts.size(); ++m)
-            s += (m ? "," : "") + quoted(f.delta_texts[m]);
+            s += (m ? "," : "") + json_string(f.delta_texts[m]);
         s += "]}";
     }
     const bool has_sigma = f.definition != Definition::sigma_m_nice && !f.sigma_text.empty();
     return s + fmt::format(",\"definition\":{},\"sigma\":{},\"centering\":{}}}",
-                           quoted(definition_name(f.definition)),
-                           has_sigma ? quoted(f.sigma_text) : std::string("null"),
-                           quoted(centering_name(f.centering)));
+                           json_string(definition_name(f.definition)),
+                           has_sigma ? json_string(f.sigma_text) : std::string("null"),
+                           json_string(centering_name(f.centering)));
 }
 
 std::string stage_json(Writer& w, const FamilySpec& f, const StageResult& s) {
@@ -399,11 +399,11 @@ std::string stage_json(Writer& w, const FamilySpec& f, const StageResult& s) {
     for (size_t k = 0; k < s.centering.size(); ++k) {
         const CenteringCheck& c = s.centering[k];
         out += fmt::format("{}{{\"variant\":{},\"verdict\":\"{}\",\"radius\":{},\"distance\":{}}}",
-                           k ? "," : "", quoted(c.variant), verdict_name(c.finding.verdict),
+                           k ? "," : "", json_string(c.variant), verdict_name(c.finding.verdict),
                            interval(c.radius), interval(c.distance));
     }
     out += "],\"gamma\":";
-    out += s.gamma_condition ? quoted(verdict_name(s.gamma_condition->verdict)) : "null";
+    out += s.gamma_condition ? json_string(verdict_name(s.gamma_condition->verdict)) : "null";
     return out + fmt::format(",\"convexity\":\"{}\",\"verdict\":\"{}\"}}",
                              verdict_name(s.convexity.verdict), verdict_name(s.verdict));
 }
@@ -419,7 +419,7 @@ std::string certificate_json(const FamilyCheckResult& r) {
         fmt::format(",\n\"precision_bits\":{},\"geometry\":\"{}\",", r.precision_bits,
                     separable ? "separable" : "direct") +
         fmt::format("\"recheck\":{{\"supported\":{},\"reason\":{}}},\n\"stages\":[",
-                    support.supported ? "true" : "false", quoted(support.reason));
+                    support.supported ? "true" : "false", json_string(support.reason));
     Writer w;
     for (size_t m = 0; m < r.stages.size(); ++m)
         s += (m ? ",\n" : "\n") + stage_json(w, r.family, r.stages[m]);
