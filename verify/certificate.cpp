@@ -306,11 +306,12 @@ class Writer {
         if (t.coordinates.empty()) return direct_minimizers(t);
         std::string s = "{\"coordinates\":[";
         for (size_t i = 0; i < t.coordinates.size(); ++i)
-            s += (i ? "," : "") + cached_minimizers(*t.coordinates[i]);
+            s.append(i ? "," : "").append(cached_minimizers(*t.coordinates[i]));
         s += "],\"clusters\":[";
         for (size_t k = 0; k < m.clusters.size(); ++k)
             s += (k ? "," : "") + std::string("{\"box\":") + box_json(m.clusters[k].box) + "}";
-        return s + "]}";
+        s += "]}";
+        return s;
     }
 
     std::string curvature(const ClusterCurvature& c) {
@@ -325,7 +326,7 @@ class Writer {
         } else {
             s += ",\"coordinates\":[";
             for (size_t i = 0; i < t.coordinates.size(); ++i)
-                s += (i ? "," : "") + cached_curvature(*t.coordinates[i]);
+                s.append(i ? "," : "").append(cached_curvature(*t.coordinates[i]));
             s += "]";
         }
         return s + ",\"witness\":" + witness(t) + "}";
@@ -361,8 +362,8 @@ class Writer {
 };
 
 std::string family_json(const FamilySpec& f) {
-    std::string s = fmt::format("{{\"name\":{},\"dim\":{},\"f\":{},\"params\":{{", json_string(f.name),
-                                f.dim, json_string(f.f_text));
+    std::string s = fmt::format("{{\"name\":{},\"dim\":{},\"f\":{},\"params\":{{",
+                                json_string(f.name), f.dim, json_string(f.f_text));
     bool first = true;
     for (const auto& [k, v] : f.params_text)
         s += (first ? "" : ",") + json_string(k) + ":" + json_string(v), first = false;
@@ -388,13 +389,14 @@ std::string family_json(const FamilySpec& f) {
 }
 
 std::string stage_json(Writer& w, const FamilySpec& f, const StageResult& s) {
-    std::string out = fmt::format("{{\"m\":{},\"delta\":{},\"minimizers\":{}", s.m,
-                                  interval(s.delta), w.minimizers(s.minimizers));
+    std::string out =
+        fmt::format("{{\"m\":{},\"delta\":{},\"minimizers\":", s.m, interval(s.delta));
+    out += w.minimizers(s.minimizers);
     if (f.definition == Definition::sigma_nice && s.half_minimizers)
-        out += ",\"half_minimizers\":" + w.minimizers(*s.half_minimizers);
+        out.append(",\"half_minimizers\":").append(w.minimizers(*s.half_minimizers));
     out += ",\"curvature\":[";
     for (size_t k = 0; k < s.curvature.size(); ++k)
-        out += (k ? ",\n" : "\n") + w.curvature(s.curvature[k]);
+        out.append(k ? ",\n" : "\n").append(w.curvature(s.curvature[k]));
     out += "],\"centering\":[";
     for (size_t k = 0; k < s.centering.size(); ++k) {
         const CenteringCheck& c = s.centering[k];
@@ -420,10 +422,22 @@ std::string certificate_json(const FamilyCheckResult& r) {
                     separable ? "separable" : "direct") +
         fmt::format("\"recheck\":{{\"supported\":{},\"reason\":{}}},\n\"stages\":[",
                     support.supported ? "true" : "false", json_string(support.reason));
+    // Stages are rendered first and joined into one reserved string: certificates of many
+    // stages reach tens of MB, and growing one string by doubling costs more than the rendering.
     Writer w;
-    for (size_t m = 0; m < r.stages.size(); ++m)
-        s += (m ? ",\n" : "\n") + stage_json(w, r.family, r.stages[m]);
-    return s + fmt::format("],\n\"overall\":\"{}\"}}\n", verdict_name(r.overall));
+    std::vector<std::string> stages;
+    size_t size = s.size() + 64;
+    for (const StageResult& stage : r.stages) {
+        stages.push_back(stage_json(w, r.family, stage));
+        size += stages.back().size() + 2;
+    }
+    s.reserve(size);
+    for (size_t m = 0; m < stages.size(); ++m) {
+        s.append(m ? ",\n" : "\n").append(stages[m]);
+        std::string().swap(stages[m]);
+    }
+    s += fmt::format("],\n\"overall\":\"{}\"}}\n", verdict_name(r.overall));
+    return s;
 }
 
 }  // namespace gradcert::verify
