@@ -71,11 +71,6 @@ void MinimizerRecorder::leaf(int node, const Box& node_box, int proof) {
     leaves_[node] = {node_box, proof};
 }
 
-int MinimizerRecorder::leaf_proof(int node) const {
-    auto it = leaves_.find(node);
-    return it == leaves_.end() ? -1 : it->second.proof;
-}
-
 void MinimizerRecorder::settle_leaf(int node, const std::vector<int>& proofs, int cluster,
                                     double lower) {
     auto it = leaves_.find(node);

@@ -95,7 +95,6 @@ class MinimizerRecorder {
     // its cluster, ending in the cluster box), the slabs cut off become no-stationary, the rest
     // is kept in `cluster` or, with cluster = −1, pruned by value with `lower`.
     void settle_leaf(int node, const std::vector<int>& proofs, int cluster, double lower);
-    int leaf_proof(int node) const;
     // The next result cluster and the proofs its box rests on.
     void cluster(const Box& box, std::vector<int> proofs);
     std::shared_ptr<const MinimizerTrace> finish() { return trace_; }
