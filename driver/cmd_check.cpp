@@ -1,10 +1,13 @@
-// `gradcert check FILE [--set k=v]... [--out DIR] [--json OUT]`: per-stage certificates of a
-// family's σ-nice conditions. Exit 0 all hold, 1 some condition fails, 3 none fail but some are
-// inconclusive, 2 bad input (nothing written).
+// `gradcert check FILE [--set k=v]... [--out DIR] [--json OUT] [--certificate OUT]`: per-stage
+// certificates of a family's σ-nice conditions (--certificate: the verdict certificate of
+// docs/certificate.md, for `gradcert recheck`). Exit 0 all hold, 1 some condition fails, 3 none
+// fail but some are inconclusive, 2 bad input (nothing written).
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <functional>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -14,6 +17,7 @@
 #include "numerics/util/atomic_file.hpp"
 #include "numerics/util/error.hpp"
 #include "reports/check_report.hpp"
+#include "verify/certificate.hpp"
 #include "verify/family_check.hpp"
 
 namespace {
@@ -25,6 +29,7 @@ struct CheckArgs {
     std::string json_path;
     long precision = 0;  // 0: not given (the file's value, else the default)
     long max_boxes = 0;
+    std::string certificate_path;
     bool no_separability = false;
 };
 
@@ -63,6 +68,9 @@ gradcert::driver::Runner setup(CLI::App& sub) {
     sub.add_option("--set", args->sets, "override a parameter: --set a=5 (repeatable)");
     sub.add_option("--out", args->out_dir, "write the Markdown report, figures and JSON here");
     sub.add_option("--json", args->json_path, "write the JSON (every number as [lo, hi]) here");
+    sub.add_option("--certificate", args->certificate_path,
+                   "write the verdict certificate (docs/certificate.md) here, for gradcert "
+                   "recheck");
     // The same ranges as the file's [check] keys; the flag overrides the file (docs/precision.md).
     using gradcert::verify::kMaxCheckBoxes, gradcert::verify::kMaxCheckPrecisionBits;
     using gradcert::verify::kMinCheckBoxes, gradcert::verify::kMinCheckPrecisionBits;
@@ -82,11 +90,15 @@ gradcert::driver::Runner setup(CLI::App& sub) {
         gradcert::verify::CheckOverrides given;
         if (args->precision) given.precision_bits = args->precision;
         if (args->max_boxes) given.max_boxes = args->max_boxes;
+        if (!args->certificate_path.empty())
+            gradcert::driver::require_writable_file("--certificate", args->certificate_path);
         gradcert::verify::FamilySpec family =
             gradcert::verify::load_family(args->file, parse_overrides(args->sets), given);
         gradcert::verify::CheckOptions options = gradcert::verify::check_options(family);
         options.use_separability = !args->no_separability;
         options.progress = stderr_progress();
+        options.minimizer.record_certificate = !args->certificate_path.empty();
+        options.curvature.record_certificate = !args->certificate_path.empty();
         gradcert::verify::FamilyCheckResult result =
             gradcert::verify::check_family(family, options);
         std::cout << gradcert::reports::check_summary_text(result);
@@ -97,6 +109,12 @@ gradcert::driver::Runner setup(CLI::App& sub) {
         if (!args->json_path.empty())
             gradcert::write_file_atomically(
                 args->json_path, gradcert::reports::check_report_json(result).dump(2) + "\n");
+        if (!args->certificate_path.empty()) {
+            const std::string certificate = gradcert::verify::certificate_json(result);
+            gradcert::write_file_atomically(args->certificate_path, certificate);
+            std::cout << fmt::format("certificate: {} ({} bytes)\n", args->certificate_path,
+                                     certificate.size());
+        }
         return gradcert::verify::exit_status(result.overall);
     };
 }

@@ -60,7 +60,9 @@ void stage_families(const gradcert::verify::ReportPlan& plan, const fs::path& so
             gradcert::verify::load_family(source / "verify" / "families" / (name + ".toml"), {});
         family.file = "verify/families/" + name + ".toml";  // stable across checkouts
         std::cout << "report: checking " << name << "…" << std::endl;
-        auto result = gradcert::verify::check_family(family);
+        gradcert::verify::CheckOptions options;  // record the certificate written beside the JSON
+        options.minimizer.record_certificate = options.curvature.record_certificate = true;
+        auto result = gradcert::verify::check_family(family, options);
         gradcert::reports::write_check_report(result, dir);
         std::cout << "  " << gradcert::reports::family_one_line(result) << "\n";
         index.families.push_back(std::move(result));

@@ -9,6 +9,7 @@
 #include "reports/interval_text.hpp"
 #include "reports/markdown.hpp"
 #include "reports/svg_plot.hpp"
+#include "verify/certificate.hpp"
 #include "verify/stage_geometry.hpp"
 
 namespace gradcert::reports {
@@ -157,6 +158,26 @@ std::vector<size_t> figure_stages(const FamilyCheckResult& r) {
     return idx;
 }
 
+// The check recorded the traces a certificate needs (check --certificate, gradcert report).
+bool has_certificate(const FamilyCheckResult& r) {
+    return !r.stages.empty() && r.stages.front().minimizers.trace &&
+           (r.stages.front().curvature.empty() ||
+            r.stages.front().curvature.front().curvature.trace);
+}
+
+// Whether the verdict can be re-derived by `gradcert recheck` from the certificate written
+// beside the report (docs/certificate.md), or why not: never left unsaid.
+std::string recheck_cell(const FamilyCheckResult& r) {
+    const verify::RecheckSupport support = verify::recheck_support(r.family.decomposition);
+    if (!support.supported)
+        return "**verdict not independently re-checked**: " + escape_cell(support.reason);
+    if (!has_certificate(r)) return "not recorded (run `gradcert check --certificate`)";
+    return fmt::format(
+        "re-checkable: certificate [{0}.cert.json]({0}.cert.json) for "
+        "`gradcert recheck`",
+        r.family.name);
+}
+
 }  // namespace
 
 std::string functions_figure(const FamilyCheckResult& r) {
@@ -298,9 +319,10 @@ std::string check_report_markdown(const FamilyCheckResult& r, const std::string&
         fmt::format("| schedule | {} |\n| method | {} |\n", escape_cell(f.schedule_text), r.method);
     md += fmt::format("| L_f on the domain (certified) | {} |\n| E‖u‖ | {} |\n",
                       interval_text(r.lipschitz, 10), interval_text(r.kernel_mean_norm, 10));
-    md += fmt::format(
-        "| precision | {} bits (MPFR, outward rounding) |\n| wall time | {:.2f} s |\n\n",
-        r.precision_bits, r.seconds);
+    md +=
+        fmt::format("| precision | {} bits (MPFR, outward rounding) |\n| wall time | {:.2f} s |\n",
+                    r.precision_bits, r.seconds);
+    md += fmt::format("| independent re-check | {} |\n\n", recheck_cell(r));
     md +=
         "## Stages\n\nIntervals are rigorous enclosures; `holds` is proved by them, `fails` by "
         "the certified counterexample named below.\n\n";
@@ -339,7 +361,9 @@ fs::path write_check_report(const FamilyCheckResult& r, const fs::path& dir) {
     std::string curvature_svg = curvature_figure(r);
     std::string json = check_report_json(r).dump(2) + "\n";
     std::string md = check_report_markdown(r, functions, curvature);
+    std::string certificate = has_certificate(r) ? verify::certificate_json(r) : "";
     write_file_atomically(dir / functions, functions_svg);
+    if (!certificate.empty()) write_file_atomically(dir / (name + ".cert.json"), certificate);
     write_file_atomically(dir / curvature, curvature_svg);
     write_file_atomically(dir / (name + ".json"), json);
     write_file_atomically(dir / (name + ".md"), md);

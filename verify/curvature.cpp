@@ -6,6 +6,7 @@
 #include <random>
 
 #include "numerics/linalg/lambda_min.hpp"
+#include "verify/certificate.hpp"
 
 namespace gradcert::verify {
 
@@ -95,8 +96,32 @@ void search_witness(const Objective& f, const Box& center, const IntervalM& witn
 struct Pending {
     Box box;
     double lower;
+    int node = 0;  // certificate trace node; 0 is the root
     bool operator<(const Pending& o) const { return lower > o.lower; }
 };
+
+// Certificate: the split node of bisect(x) (the coordinate is the one `left` narrowed).
+std::pair<int, int> record_bisection(CurvatureRecorder& rec, int node, const Box& x,
+                                     const Box& left) {
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+        if (left[i].upper() != x[i].upper())
+            return rec.split(node, static_cast<int>(i), left[i].upper());
+    return rec.split(node, widest_coordinate(x), left[widest_coordinate(x)].upper());
+}
+
+// Certificate: boxes still pending carry their parent's bound (their Hessians are among the
+// parent's); the result's bound and witness are copied into the trace.
+std::shared_ptr<const CurvatureTrace> finish_trace(CurvatureRecorder& rec,
+                                                   std::priority_queue<Pending> pending,
+                                                   const CurvatureResult& out) {
+    for (; !pending.empty(); pending.pop()) rec.bound(pending.top().node, pending.top().lower);
+    std::shared_ptr<CurvatureTrace> t = rec.finish();
+    t->certified_lower = out.certified_lower;
+    t->witness_upper = out.witness_upper;
+    t->witness_point = out.witness_point;
+    t->witness_direction = out.witness_direction;
+    return t;
+}
 
 }  // namespace
 
@@ -119,6 +144,8 @@ CurvatureResult certify_curvature(const Objective& f, const Box& center, const I
         sigma && out.witness_quotient && witnessed_below(*out.witness_quotient, *sigma);
 
     Box region = inflate(center, radius);
+    std::unique_ptr<CurvatureRecorder> recorder;
+    if (options.record_certificate) recorder = std::make_unique<CurvatureRecorder>(region);
     const double tolerance = options.relative_tolerance * max_width(region);
     const int budget = failed ? std::min(options.max_boxes, 64) : options.max_boxes;
     std::priority_queue<Pending> queue;
@@ -133,20 +160,27 @@ CurvatureResult certify_curvature(const Objective& f, const Box& center, const I
             queue.top().lower >= *out.witness_upper - options.gap_tolerance)
             break;
         Box x = queue.top().box;
+        const int node = queue.top().node;
         queue.pop();
+        if (recorder && min_distance(x, center).lower_double() > radius.upper_double())
+            recorder->far(node);
         if (min_distance(x, center).lower_double() > radius.upper_double()) continue;
         ++out.boxes;
         double lb = certified_lambda_min<Mpfr>(MatrixI<Mpfr>(f.enclose(x).hess)).lower;
         if ((sigma && certified_at_least(lb, *sigma)) || max_width(x) < tolerance) {
+            if (recorder) recorder->bound(node, lb);
             settled = std::min(settled, lb);
             continue;
         }
         auto [left, right] = bisect(x, widest_coordinate(x));
-        queue.push({left, lb});
-        queue.push({right, lb});
+        std::pair<int, int> kids{0, 0};
+        if (recorder) kids = record_bisection(*recorder, node, x, left);
+        queue.push({left, lb, kids.first});
+        queue.push({right, lb, kids.second});
     }
     double pending = queue.empty() ? HUGE_VAL : queue.top().lower;
     out.certified_lower = std::min(settled, pending);
+    if (recorder) out.trace = finish_trace(*recorder, queue, out);
     return out;
 }
 

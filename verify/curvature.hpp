@@ -1,6 +1,7 @@
 #pragma once
 // Certified strong-convexity on the union of balls B(x; r), x ∈ C (C a minimizer cluster box):
 // a rigorous lower bound on λ_min(∇²f) there, and a rigorous counterexample when one exists.
+#include <memory>
 #include <optional>
 
 #include "verify/box.hpp"
@@ -8,10 +9,13 @@
 
 namespace gradcert::verify {
 
+struct CurvatureTrace;  // verify/certificate.hpp
+
 struct CurvatureOptions {
     int max_boxes = 6000;
     double relative_tolerance = 1e-6;  // stop splitting boxes narrower than this × region width
     double gap_tolerance = 1e-7;  // σ_m mode: stop when certified and witness bounds are this close
+    bool record_certificate = false;  // fill CurvatureResult::trace (docs/certificate.md)
 };
 
 struct CurvatureResult {
@@ -28,6 +32,7 @@ struct CurvatureResult {
     Eigen::VectorXd witness_direction;
     int boxes = 0;
     bool budget_exhausted = false;
+    std::shared_ptr<const CurvatureTrace> trace;  // with options.record_certificate
 };
 
 // Exact comparisons of a double bound (±inf allowed) with σ's enclosure [σ_lo, σ_hi]: a certified

@@ -313,6 +313,7 @@ class FamilyReader {
             if (!(lo.exact < hi.exact))
                 fail_at(item, what + " = [" + lo.text + ", " + hi.text + "]: lo >= hi");
             spec.domain.emplace_back(lo.value, hi.value);
+            spec.domain_texts.emplace_back(lo.text, hi.text);
         }
     }
 
@@ -383,6 +384,8 @@ class FamilyReader {
         if (delta1.exact <= 0) fail(delta1.line, "delta1 = " + delta1.text + " is not > 0");
         if (power.exact <= 0) fail(power.line, "power = " + power.text + " is not > 0");
         spec.polynomial_schedule = PolynomialSchedule{delta1.value, stages, power.value};
+        spec.delta1_text = delta1.text;
+        spec.power_text = power.text;
         for (int m = 1; m <= stages; ++m) {
             spec.deltas.push_back(delta1.value * theory::poly_delta_ratio(stages, m, power.value));
             if (m > 1 && !certainly_lt(spec.deltas[static_cast<std::size_t>(m - 1)],

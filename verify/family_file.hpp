@@ -98,6 +98,9 @@ struct FamilySpec {
     std::vector<std::string> delta_texts;     // explicit deltas as written (else empty)
     std::optional<PolynomialSchedule> polynomial_schedule;  // when given as delta1/stages/power
     std::string sigma_text;                                 // as written ("" when absent)
+    // The decimal texts as written, for certificates (docs/certificate.md).
+    std::vector<std::pair<std::string, std::string>> domain_texts;  // [lo_i, hi_i]
+    std::string delta1_text, power_text;  // polynomial schedule (else empty)
     // The context f was parsed in (file, line of f, dim, params with their decimal texts).
     expr::ParseContext parse_context() const;
 };

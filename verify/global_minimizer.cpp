@@ -9,6 +9,7 @@
 #include <random>
 
 #include "numerics/linalg/krawczyk.hpp"
+#include "verify/certificate.hpp"
 
 namespace gradcert::verify {
 
@@ -83,11 +84,13 @@ struct Leaf {
     Box box;
     IntervalM value;
     bool unique_stationary = false;
+    int node = -1;  // certificate trace node (docs/certificate.md)
 };
 
 struct Pending {
     Box box;
     double lower;
+    int node = 0;  // certificate trace node; 0 is the root
     bool operator<(const Pending& o) const { return lower > o.lower; }  // min-heap on lower
 };
 
@@ -138,6 +141,44 @@ Monotonicity apply_monotonicity(Box& x, const Jet<IntervalM>& j, const Domain& d
     return result;
 }
 
+// Certificate: the reduce nodes of a reduction (the returned node is the reduced box's) or the
+// prune of a discard, stated on the box `before` apply_monotonicity changed it to `after`.
+int record_monotonicity(MinimizerRecorder& rec, int node, const Box& before, const Box& after,
+                        const Jet<IntervalM>& j, const Domain& domain, Monotonicity mono) {
+    for (Eigen::Index i = 0; i < before.size(); ++i) {
+        const int c = static_cast<int>(i);
+        const bool upper = certainly_negative(j.grad[i]);
+        if (!upper && !certainly_positive(j.grad[i])) continue;
+        if (mono == Monotonicity::discard) {
+            if (upper ? touches_upper_face(before, domain, c)
+                      : touches_lower_face(before, domain, c))
+                continue;
+            const bool meets_other = upper ? touches_lower_face(before, domain, c)
+                                           : touches_upper_face(before, domain, c);
+            rec.set(node, meets_other ? TraceKind::reduce_empty : TraceKind::prune_gradient, c,
+                    upper);
+            return -1;
+        }
+        if (before[i].lower() != after[i].lower() || before[i].upper() != after[i].upper())
+            node = rec.reduce(node, c, upper);
+    }
+    return node;
+}
+
+// Certificate: the split node of bisect(x) (the coordinate is the one `left` narrowed).
+std::pair<int, int> record_bisection(MinimizerRecorder& rec, int node, const Box& x,
+                                     const Box& left) {
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+        if (left[i].upper() != x[i].upper())
+            return rec.split(node, static_cast<int>(i), left[i].upper());
+    return rec.split(node, widest_coordinate(x), left[widest_coordinate(x)].upper());
+}
+
+void record_leaf(MinimizerRecorder& rec, Leaf& leaf, int node, const Box& node_box, int proof) {
+    leaf.node = node;
+    rec.leaf(node, node_box, proof);
+}
+
 // Second-order test: along a coordinate in which X is interior, a minimizer has ∂_ii f ≥ 0.
 bool certainly_not_minimum(const Box& x, const Jet<IntervalM>& j, const Domain& domain) {
     for (Eigen::Index i = 0; i < x.size(); ++i) {
@@ -149,6 +190,17 @@ bool certainly_not_minimum(const Box& x, const Jet<IntervalM>& j, const Domain& 
     return false;
 }
 
+// Certificate: the coordinate certainly_not_minimum found.
+void record_concave(MinimizerRecorder& rec, int node, const Box& x, const Jet<IntervalM>& j,
+                    const Domain& domain) {
+    for (Eigen::Index i = 0; i < x.size(); ++i) {
+        const int c = static_cast<int>(i);
+        if (!touches_lower_face(x, domain, c) && !touches_upper_face(x, domain, c) &&
+            certainly_negative(j.hess(i, i)))
+            return rec.set(node, TraceKind::prune_concave, c);
+    }
+}
+
 KrawczykResult<Mpfr> krawczyk_on_gradient(const Objective& f, const Box& x) {
     auto F = [&](const Box& b) { return VectorI<Mpfr>(f.enclose(b).grad); };
     auto J = [&](const Box& b) { return MatrixI<Mpfr>(f.enclose(b).hess); };
@@ -156,10 +208,13 @@ KrawczykResult<Mpfr> krawczyk_on_gradient(const Objective& f, const Box& x) {
 }
 
 // Iterates the Krawczyk operator on a box proved to hold one stationary point.
-Box refine_stationary_box(const Objective& f, Box x, int iterations) {
+// `proofs` (certificates) receives each step.
+Box refine_stationary_box(const Objective& f, Box x, int iterations,
+                          std::vector<KrawczykProof>* proofs = nullptr) {
     for (int k = 0; k < iterations; ++k) {
         KrawczykResult<Mpfr> r = krawczyk_on_gradient(f, x);
         if (r.verdict != KrawczykVerdict::unique_zero) break;
+        if (proofs) proofs->push_back({x, r.refined, true});
         double before = max_width(x);
         x = r.refined;
         if (max_width(x) > 0.5 * before) break;
@@ -191,7 +246,8 @@ std::vector<std::vector<int>> touching_components(const std::vector<Leaf>& leave
 
 MinimizerCluster make_cluster(const Objective& f, const std::vector<Leaf>& leaves,
                               const std::vector<int>& members, const Domain& domain,
-                              const MinimizerOptions& options) {
+                              const MinimizerOptions& options,
+                              std::vector<KrawczykProof>* proofs = nullptr) {
     MinimizerCluster c;
     c.box = leaves[members[0]].box;
     for (int m : members) c.box = hull(c.box, leaves[m].box);
@@ -206,13 +262,26 @@ MinimizerCluster make_cluster(const Objective& f, const std::vector<Leaf>& leave
             if (r.verdict == KrawczykVerdict::unique_zero) {
                 c.unique_stationary = true;
                 c.box = r.refined;
+                if (proofs) proofs->push_back({wide, r.refined, true});
             }
         }
     }
-    if (c.unique_stationary) c.box = refine_stationary_box(f, c.box, options.krawczyk_iterations);
+    if (c.unique_stationary)
+        c.box = refine_stationary_box(f, c.box, options.krawczyk_iterations, proofs);
     c.box = clip_to_outer(c.box, domain);  // the domain holds every minimizer
     c.value = f.value(c.box);
     return c;
+}
+
+// Certificate: the fate of a cluster's member leaves (kept in cluster `index`, or pruned by value
+// when index = −1) and the Krawczyk proofs its box rests on.
+void record_cluster(MinimizerRecorder& rec, const std::vector<Leaf>& leaves,
+                    const std::vector<int>& members, const std::vector<KrawczykProof>& proofs,
+                    const MinimizerCluster& c, int index) {
+    std::vector<int> ids;
+    for (const KrawczykProof& p : proofs) ids.push_back(rec.krawczyk(p.box, p.refined, p.unique));
+    for (int m : members) rec.settle_leaf(leaves[m].node, ids, index, c.value.lower_double());
+    if (index >= 0) rec.cluster(c.box, ids);
 }
 
 }  // namespace
@@ -231,12 +300,17 @@ Eigen::VectorXd estimate_global_minimizer(const Objective& f, const Domain& doma
 MinimizerResult enclose_global_minimizers(const Objective& f, const Domain& domain,
                                           const MinimizerOptions& options) {
     MinimizerResult result;
+    std::unique_ptr<MinimizerRecorder> recorder;
+    if (options.record_certificate) recorder = std::make_unique<MinimizerRecorder>(domain.outer());
     result.best_point = estimate_global_minimizer(f, domain, options.starts_per_dim);
     double ub = std::numeric_limits<double>::infinity();
     auto try_upper_bound = [&](const Eigen::VectorXd& p) {
         if (!in_domain(p, domain)) return;
         double v = f.value(point_box(p)).upper_double();
-        if (v < ub) ub = v, result.best_point = p;
+        if (v < ub) {
+            ub = v, result.best_point = p;
+            if (recorder) recorder->point(p);
+        }
     };
     try_upper_bound(result.best_point);
 
@@ -247,9 +321,11 @@ MinimizerResult enclose_global_minimizers(const Objective& f, const Domain& doma
     while (!queue.empty()) {
         Pending item = queue.top();
         queue.pop();
+        if (recorder && item.lower > ub) recorder->prune_value(item.node, item.lower);
         if (item.lower > ub) continue;
         if (result.boxes_processed >= options.max_boxes) {
             leaves.push_back({item.box, f.value(item.box), false});
+            if (recorder) record_leaf(*recorder, leaves.back(), item.node, item.box, -1);
             continue;
         }
         ++result.boxes_processed;
@@ -257,47 +333,71 @@ MinimizerResult enclose_global_minimizers(const Objective& f, const Domain& doma
             options.progress(result.boxes_processed);
         Box x = item.box;
         Jet<IntervalM> j = f.enclose(x);
+        if (recorder && j.value.lower_double() > ub)
+            recorder->prune_value(item.node, j.value.lower_double());
         if (j.value.lower_double() > ub) continue;
+        const Box before = recorder ? x : Box();
         Monotonicity mono = apply_monotonicity(x, j, domain);
+        const int node =
+            recorder ? record_monotonicity(*recorder, item.node, before, x, j, domain, mono) : 0;
         if (mono == Monotonicity::discard) continue;
         if (mono == Monotonicity::reduced) {
-            queue.push({x, j.value.lower_double()});
+            queue.push({x, j.value.lower_double(), node});
             continue;
         }
+        if (recorder) record_concave(*recorder, item.node, x, j, domain);
         if (certainly_not_minimum(x, j, domain)) continue;
         if (interior(x, domain) && max_width(x) < krawczyk_width) {
             KrawczykResult<Mpfr> r = krawczyk_on_gradient(f, x);
+            if (recorder && r.verdict == KrawczykVerdict::no_zero)
+                recorder->set(item.node, TraceKind::no_stationary);
             if (r.verdict == KrawczykVerdict::no_zero) continue;
             if (r.verdict == KrawczykVerdict::unique_zero) {
                 leaves.push_back({r.refined, f.value(r.refined), true});
+                if (recorder)
+                    record_leaf(*recorder, leaves.back(), item.node, x,
+                                recorder->krawczyk(x, r.refined, true));
                 try_upper_bound(box_mid(r.refined));
                 continue;
             }
         }
         if (max_width(x) < options.box_tolerance) {
             leaves.push_back({x, j.value, false});
+            if (recorder) record_leaf(*recorder, leaves.back(), item.node, x, -1);
             continue;
         }
         try_upper_bound(box_mid(x));
         auto [left, right] = bisect(x, widest_coordinate(x));
-        queue.push({left, j.value.lower_double()});
-        queue.push({right, j.value.lower_double()});
+        std::pair<int, int> kids{0, 0};
+        if (recorder) kids = record_bisection(*recorder, item.node, x, left);
+        queue.push({left, j.value.lower_double(), kids.first});
+        queue.push({right, j.value.lower_double(), kids.second});
     }
     result.complete = result.boxes_processed < options.max_boxes;
     if (!result.complete)
         result.note = "box budget exhausted: unresolved boxes are kept as candidate clusters";
 
     std::vector<Leaf> kept;
-    for (Leaf& l : leaves)
+    for (Leaf& l : leaves) {
+        if (recorder && l.value.lower_double() > ub)
+            recorder->settle_leaf(l.node, {}, -1, l.value.lower_double());
         if (!(l.value.lower_double() > ub)) kept.push_back(std::move(l));
+    }
     double lowest = ub;
     for (const std::vector<int>& group : touching_components(kept)) {
-        MinimizerCluster c = make_cluster(f, kept, group, domain, options);
+        std::vector<KrawczykProof> proofs;
+        MinimizerCluster c =
+            make_cluster(f, kept, group, domain, options, recorder ? &proofs : nullptr);
+        if (recorder)
+            record_cluster(
+                *recorder, kept, group, proofs, c,
+                c.value.lower_double() > ub ? -1 : static_cast<int>(result.clusters.size()));
         if (c.value.lower_double() > ub) continue;
         lowest = std::min(lowest, c.value.lower_double());
         result.clusters.push_back(std::move(c));
     }
     result.min_value = IntervalM(Mpfr(lowest), Mpfr(ub));
+    if (recorder) result.trace = recorder->finish();
     return result;
 }
 

@@ -5,6 +5,7 @@
 // returned clusters, whatever the budget; `complete` says whether the search finished (if not,
 // unresolved boxes are returned as clusters too, so the result stays sound but wide).
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@
 
 namespace gradcert::verify {
 
+struct MinimizerTrace;  // verify/certificate.hpp
+
 struct MinimizerOptions {
     int max_boxes = 50000;         // boxes processed before giving up refinement
     double box_tolerance = 1e-7;   // boxes narrower than this are not split further
@@ -20,6 +23,7 @@ struct MinimizerOptions {
     int starts_per_dim = 9;        // multi-start grid for the upper bound (capped at 4096 starts)
     // Called with the boxes processed so far, every 4096 boxes (progress on stderr). May be empty.
     std::function<void(int)> progress;
+    bool record_certificate = false;  // fill MinimizerResult::trace (docs/certificate.md)
 };
 
 struct MinimizerCluster {
@@ -36,6 +40,7 @@ struct MinimizerResult {
     int boxes_processed = 0;
     bool complete = false;
     std::string note;
+    std::shared_ptr<const MinimizerTrace> trace;  // with options.record_certificate
 };
 
 MinimizerResult enclose_global_minimizers(const Objective& f, const Domain& domain,

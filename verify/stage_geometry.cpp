@@ -5,6 +5,7 @@
 #include <map>
 
 #include "theory/smoothed_function.hpp"
+#include "verify/certificate.hpp"
 #include "verify/lipschitz.hpp"
 #include "verify/separable.hpp"
 
@@ -116,6 +117,26 @@ std::vector<MinimizerCluster> product_clusters(const std::vector<const Minimizer
     return out;
 }
 
+// Certificates of separable geometry: the per-coordinate 1-D traces (the same object wherever the
+// search's cache was hit).
+std::shared_ptr<const MinimizerTrace> coordinate_traces(
+    const std::vector<const MinimizerResult*>& parts) {
+    auto t = std::make_shared<MinimizerTrace>();
+    for (const MinimizerResult* p : parts) t->coordinates.push_back(p->trace);
+    return t;
+}
+
+std::shared_ptr<const CurvatureTrace> curvature_trace(
+    const CurvatureResult& r, std::vector<std::shared_ptr<const CurvatureTrace>> coordinates) {
+    auto t = std::make_shared<CurvatureTrace>();
+    t->coordinates = std::move(coordinates);
+    t->certified_lower = r.certified_lower;
+    t->witness_upper = r.witness_upper;
+    t->witness_point = r.witness_point;
+    t->witness_direction = r.witness_direction;
+    return t;
+}
+
 class SeparableGeometry : public StageGeometry {
   public:
     SeparableGeometry(const FamilySpec& family, const theory::Kernel& kernel,
@@ -150,6 +171,7 @@ class SeparableGeometry : public StageGeometry {
             out.best_point[i] = r.best_point[0];
         }
         out.clusters = product_clusters(parts, 16);
+        if (minimizer_.record_certificate) out.trace = coordinate_traces(parts);
         if (!out.complete) out.note = "box budget exhausted in some coordinate";
         return out;
     }
@@ -168,6 +190,7 @@ class SeparableGeometry : public StageGeometry {
         CurvatureResult out;
         out.certified_lower = HUGE_VAL;
         Eigen::VectorXd mid = box_mid(cluster);
+        std::vector<std::shared_ptr<const CurvatureTrace>> coordinate_curvature_traces;
         for (int i = 0; i < family_.dim; ++i) {
             Box side(1);
             side[0] = cluster[i];
@@ -185,7 +208,10 @@ class SeparableGeometry : public StageGeometry {
                 out.witness_point[i] = r.witness_point[0];
                 out.witness_direction = Eigen::VectorXd::Unit(family_.dim, i);
             }
+            if (curvature_.record_certificate) coordinate_curvature_traces.push_back(r.trace);
         }
+        if (curvature_.record_certificate)
+            out.trace = curvature_trace(out, std::move(coordinate_curvature_traces));
         return out;
     }
 
