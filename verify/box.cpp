@@ -42,8 +42,9 @@ bool Domain::certainly_inside(const Eigen::VectorXd& p) const {
 
 Eigen::VectorXd Domain::project_inside(Eigen::VectorXd p) const {
     for (int i = 0; i < dim() && i < p.size(); ++i) {
-        const double lo_d = mpfr_get_d(raw(lo[i].upper()), MPFR_RNDU);  // smallest double ≥
-        const double hi_d = mpfr_get_d(raw(hi[i].lower()), MPFR_RNDD);  // largest double ≤
+        // The first double above lo_i.upper and the last below hi_i.lower (strictly inside).
+        const double lo_d = std::nextafter(mpfr_get_d(raw(lo[i].upper()), MPFR_RNDD), HUGE_VAL);
+        const double hi_d = std::nextafter(mpfr_get_d(raw(hi[i].lower()), MPFR_RNDU), -HUGE_VAL);
         if (!(lo_d <= hi_d)) continue;
         p[i] = std::isnan(p[i]) ? lo_d : std::clamp(p[i], lo_d, hi_d);
     }

@@ -26,7 +26,8 @@ struct Domain {
     Box outer() const;  // [lo_i.lower, hi_i.upper]
     // lo_i.upper ≤ p_i ≤ hi_i.lower for every i (exact comparisons; false for NaN or ±inf).
     bool certainly_inside(const Eigen::VectorXd& p) const;
-    // p moved into the inner box coordinate by coordinate, at doubles inside it (coordinates
+    // p moved into the inner box coordinate by coordinate, at doubles strictly inside it, the
+    // first double above lo_i.upper and the last below hi_i.lower at most (coordinates
     // whose inner side holds no double are left as they are: certainly_inside stays false).
     Eigen::VectorXd project_inside(Eigen::VectorXd p) const;
     // A box of the search may hold a point of the domain's face x_i = lo_i (resp. hi_i): it

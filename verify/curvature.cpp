@@ -67,9 +67,10 @@ void certify_witness(const Objective& f, const Eigen::VectorXd& p, const Box& ce
             num += IntervalM(v[a]) * j.hess(a, b) * IntervalM(v[b]);
     }
     const IntervalM quotient = num / den;
-    if (!out.witness_quotient || quotient.upper() < out.witness_quotient->upper()) {
+    const double q = quotient.upper_double();
+    if (!out.witness_upper || q < *out.witness_upper) {  // the first of equal doubles stays
         out.witness_quotient = quotient;
-        out.witness_upper = quotient.upper_double();
+        out.witness_upper = q;
         out.witness_point = p;
         out.witness_direction = v;
     }

@@ -1,5 +1,6 @@
 #include "verify/family_file.hpp"
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -104,6 +105,9 @@ std::string names_of(const std::map<std::string, std::string>& m) {
     for (const auto& [k, v] : m) names.push_back(k);
     return names.empty() ? "it has no parameters" : "parameters: " + joined(names);
 }
+
+constexpr int kMaxSmoothedExponent = 1000;  // the parser's largest power
+constexpr double kMaxSmoothingTerms = 1e6;  // Σ over monomials of Π_i (α_i/2 + 1)
 
 class FamilyReader {
   public:
@@ -294,6 +298,31 @@ class FamilyReader {
         const expr::ParseContext ctx = spec.parse_context();
         spec.f = expr::parse(spec.f_text, ctx);
         spec.decomposition = expr::decompose(spec.f, ctx);
+        check_smoothing_size(spec);
+    }
+
+    // The closed-form smoothing of a monomial x^α sums over every even β ≤ α (theory/
+    // smoothed_function.hpp): refuse what would not finish, rather than run for hours. Products
+    // such as (x^1000)^1000 pass the parser's per-power limit but not this one.
+    void check_smoothing_size(const FamilySpec& spec) const {
+        double terms = 0;
+        for (const expr::Monomial& m : spec.decomposition.poly.terms) {
+            double product = 1;
+            for (std::size_t i = 0; i < m.exponents.size(); ++i) {
+                if (m.exponents[i] > kMaxSmoothedExponent)
+                    fail(spec.f_line, "f expands to a monomial with x" + std::to_string(i + 1) +
+                                          "^" + std::to_string(m.exponents[i]) +
+                                          "; exponents up to " +
+                                          std::to_string(kMaxSmoothedExponent) +
+                                          " per coordinate can be smoothed");
+                product *= m.exponents[i] / 2 + 1;
+            }
+            terms += product;
+        }
+        if (terms > kMaxSmoothingTerms)
+            fail(spec.f_line, "the smoothed polynomial of f has " + fmt::format("{:.3g}", terms) +
+                                  " terms; at most " + fmt::format("{:g}", kMaxSmoothingTerms) +
+                                  " can be certified");
     }
 
     void read_domain(const toml::table& root, FamilySpec& spec) const {

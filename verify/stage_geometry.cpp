@@ -199,9 +199,7 @@ class SeparableGeometry : public StageGeometry {
             out.certified_lower = std::min(out.certified_lower, r.certified_lower);
             out.boxes += r.boxes;
             out.budget_exhausted = out.budget_exhausted || r.budget_exhausted;
-            if (r.witness_quotient &&
-                (!out.witness_quotient ||
-                 r.witness_quotient->upper() < out.witness_quotient->upper())) {
+            if (r.witness_upper && (!out.witness_upper || *r.witness_upper < *out.witness_upper)) {
                 out.witness_quotient = r.witness_quotient;
                 out.witness_upper = r.witness_upper;
                 out.witness_point = mid;

@@ -224,3 +224,20 @@ TEST_CASE("cache keys are the exact endpoints, not 40-digit prints", "[verify][s
     CHECK(exact_key(a) != exact_key(b));
     CHECK(exact_key(IntervalM::from_string("0.1")) == exact_key(IntervalM::from_string("0.1")));
 }
+
+TEST_CASE("monomials beyond the smoothable size are refused as bad input", "[verify][soundness]") {
+    auto error_of = [](const std::string& f) -> std::string {
+        try {
+            (void)parse_family(
+                family_text(f, "[[-1, 1]]", "gaussian", "[0.1]", "definition = \"sigma-m-nice\"\n"),
+                "fam.toml", {});
+        } catch (const InputError& e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    CHECK(error_of("(x^1000)^1000") ==
+          "fam.toml:3: f expands to a monomial with x1^1000000; exponents up to 1000 per "
+          "coordinate can be smoothed");
+    CHECK(error_of("x^1000") == "no error");
+}
