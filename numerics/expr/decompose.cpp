@@ -17,6 +17,9 @@ constexpr long kMaxPolynomialPower = 1000;
 // ((1+x)^400: 6 s per check, (1+x)^1000: minutes), so the degree is limited up front
 // (docs/family-language.md).
 constexpr int kMaxDegree = 256;
+// A power of an expression with ridge terms is multiplied out one factor at a time (product to
+// sum); ((2^(x-3096))^819)^8 took 30 s under the fuzzer's sanitizers.
+constexpr int kMaxRidgePower = 64;
 
 // w·x + offset with exact coefficients.
 struct LinearForm {
@@ -413,6 +416,10 @@ class Decomposer {
                           " of a non-constant expression are supported");
         const Expansion b = expand(base);
         check_degree(n, static_cast<long>(*k) * b.degree());
+        if (b.has_ridges() && *k > kMaxRidgePower)
+            refuse(n, "integer powers above " + std::to_string(kMaxRidgePower) +
+                          " of an expression with cos, sin, exp, softplus or tanh terms are not "
+                          "supported");
         Expansion r = constant(ExactConstant(1L));
         for (int i = 0; i < *k; ++i) r = product(r, b, n);
         return r;

@@ -19,10 +19,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-cxx="$(command -v clang++ || command -v clang++-14 || true)"
-cc="$(command -v clang || command -v clang-14 || true)"
+# clang 16 or later: clang 14 rejects interval.hpp's constrained destructors (P0848).
+cxx="$(command -v clang++-16 || command -v clang++-17 || true)"
+cc="$(command -v clang-16 || command -v clang-17 || true)"
 if [ -z "$cxx" ] || [ -z "$cc" ]; then
-  echo "run_libfuzzer.sh: clang++ not found (Debian package clang): skipped" >&2
+  echo "run_libfuzzer.sh: clang++-16 not found (Debian packages clang-16, libclang-rt-16-dev): skipped" >&2
   exit 77
 fi
 if ! ls "$("$cc" -print-resource-dir)"/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
