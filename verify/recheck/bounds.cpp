@@ -1,0 +1,180 @@
+#include "verify/recheck/bounds.hpp"
+
+namespace gradcert::recheck {
+
+namespace {
+
+Vec midpoint(const Box& box) {
+    Vec m;
+    for (const Interval& i : box) {
+        Dyadic s;
+        arf_add(s.p(), i.lo.p(), i.hi.p(), ARF_PREC_EXACT, ARF_RND_DOWN);
+        arf_mul_2exp_si(s.p(), s.p(), -1);
+        m.push_back(ball(s));
+    }
+    return m;
+}
+
+// a ∩ b, or a when the (rigorous, hence overlapping) enclosures fail to intersect.
+Ball intersect(const Ball& a, const Ball& b) {
+    Ball r;
+    return arb_intersection(r.p(), a.p(), b.p(), prec()) ? r : a;
+}
+
+// y + Σ_k d_k (x_k − m_k): the mean-value form around the midpoint.
+Ball mean_value(Ball y, const Vec& d, const Vec& x, const Vec& m) {
+    for (std::size_t k = 0; k < x.size(); ++k) {
+        Ball h;
+        arb_sub(h.p(), x[k].p(), m[k].p(), prec());
+        arb_addmul(y.p(), d[k].p(), h.p(), prec());
+    }
+    return y;
+}
+
+Dyadic difference(const Dyadic& a, const Dyadic& b) {  // a − b, exact
+    Dyadic r;
+    arf_sub(r.p(), a.p(), b.p(), ARF_PREC_EXACT, ARF_RND_DOWN);
+    return r;
+}
+
+Ball square_sum(const std::vector<Dyadic>& parts) {
+    Ball s(0);
+    for (const Dyadic& p : parts) {
+        Ball b = ball(p);
+        arb_addmul(s.p(), b.p(), b.p(), prec());
+    }
+    return s;
+}
+
+}  // namespace
+
+Vec View::embed(const Vec& x) const {
+    Vec full(static_cast<std::size_t>(f->dim), Ball(0));
+    for (std::size_t j = 0; j < coords.size(); ++j)
+        full[static_cast<std::size_t>(coords[j])] = x[j];
+    return full;
+}
+
+Ball value_at(const View& v, const Vec& point) {
+    return evaluate(*v.f, v.embed(point), 0).value;
+}
+
+Ball value_on(const View& v, const Box& box) {
+    const Vec x = balls(box), m = midpoint(box);
+    const Jet j = evaluate(*v.f, v.embed(x), 1);
+    Vec g;
+    for (int c : v.coords) g.push_back(j.grad[static_cast<std::size_t>(c)]);
+    return intersect(j.value, mean_value(value_at(v, m), g, x, m));
+}
+
+Vec gradient_on(const View& v, const Box& box) {
+    const Vec x = balls(box), m = midpoint(box);
+    const Jet j = evaluate(*v.f, v.embed(x), 2);
+    const Jet jm = evaluate(*v.f, v.embed(m), 1);
+    Vec g;
+    for (int c : v.coords) {
+        Vec row;
+        for (int k : v.coords)
+            row.push_back(j.hess[static_cast<std::size_t>(c)][static_cast<std::size_t>(k)]);
+        const std::size_t cc = static_cast<std::size_t>(c);
+        g.push_back(intersect(j.grad[cc], mean_value(jm.grad[cc], row, x, m)));
+    }
+    return g;
+}
+
+std::vector<Vec> hessian_on(const View& v, const Box& box) {
+    const Jet j = evaluate(*v.f, v.embed(balls(box)), 2);
+    std::vector<Vec> h;
+    for (int c : v.coords) {
+        h.emplace_back();
+        for (int k : v.coords)
+            h.back().push_back(j.hess[static_cast<std::size_t>(c)][static_cast<std::size_t>(k)]);
+    }
+    return h;
+}
+
+std::vector<Vec> hessian_at(const Smoothed& f, const Vec& point) {
+    return evaluate(f, point, 2).hess;
+}
+
+bool on_pieces(const Box& box, int depth, const std::function<bool(const Box&)>& test) {
+    if (test(box)) return true;
+    if (depth == 0) return false;
+    std::size_t widest = 0;
+    for (std::size_t i = 1; i < box.size(); ++i)
+        if (difference(box[widest].hi, box[widest].lo) < difference(box[i].hi, box[i].lo))
+            widest = i;
+    Box left = box, right = box;
+    Dyadic mid;
+    arf_add(mid.p(), box[widest].lo.p(), box[widest].hi.p(), ARF_PREC_EXACT, ARF_RND_DOWN);
+    arf_mul_2exp_si(mid.p(), mid.p(), -1);
+    left[widest].hi = mid;
+    right[widest].lo = mid;
+    return on_pieces(left, depth - 1, test) && on_pieces(right, depth - 1, test);
+}
+
+bool contains(const Box& outer, const Box& inner) {
+    if (outer.size() != inner.size()) return false;
+    for (std::size_t i = 0; i < outer.size(); ++i)
+        if (inner[i].lo < outer[i].lo || outer[i].hi < inner[i].hi) return false;
+    return true;
+}
+
+Ball min_distance2(const Box& a, const Box& b) {
+    std::vector<Dyadic> gaps;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        Dyadic g;  // 0
+        const Dyadic right = difference(b[i].lo, a[i].hi), left = difference(a[i].lo, b[i].hi);
+        if (g < right) g = right;
+        if (g < left) g = left;
+        gaps.push_back(g);
+    }
+    return square_sum(gaps);
+}
+
+Ball max_distance2(const Box& a, const Box& b) {
+    std::vector<Dyadic> spans;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        Dyadic s = difference(a[i].hi, b[i].lo), t = difference(b[i].hi, a[i].lo);
+        arf_abs(s.p(), s.p());
+        arf_abs(t.p(), t.p());
+        spans.push_back(s < t ? t : s);
+    }
+    return square_sum(spans);
+}
+
+Box inflate(const Box& box, const Dyadic& r) {
+    Box out = box;
+    for (Interval& i : out) {
+        arf_sub(i.lo.p(), i.lo.p(), r.p(), prec(), ARF_RND_FLOOR);
+        arf_add(i.hi.p(), i.hi.p(), r.p(), prec(), ARF_RND_CEIL);
+    }
+    return out;
+}
+
+bool certainly_lambda_min_ge(const std::vector<Vec>& hess, const Ball& b) {
+    const std::size_t n = hess.size();
+    std::vector<Vec> a = hess;
+    for (std::size_t i = 0; i < n; ++i) arb_sub(a[i][i].p(), a[i][i].p(), b.p(), prec());
+    bool gershgorin = true;  // every row: a_ii − Σ_{j≠i} |a_ij| ≥ 0
+    for (std::size_t i = 0; i < n && gershgorin; ++i) {
+        Ball r = a[i][i], m;
+        for (std::size_t j = 0; j < n; ++j)
+            if (j != i) arb_abs(m.p(), a[i][j].p()), arb_sub(r.p(), r.p(), m.p(), prec());
+        gershgorin = arb_is_nonnegative(r.p());
+    }
+    if (gershgorin) return true;
+    // LDLᵀ without pivoting: positive pivots for the ball matrix ⇒ every symmetric member is PD.
+    for (std::size_t k = 0; k < n; ++k) {
+        if (!arb_is_positive(a[k][k].p())) return false;
+        for (std::size_t i = k + 1; i < n; ++i) {
+            Ball l;
+            arb_div(l.p(), a[i][k].p(), a[k][k].p(), prec());
+            for (std::size_t j = k + 1; j < n; ++j)
+                arb_submul(a[i][j].p(), l.p(), a[k][j].p(), prec());
+        }
+    }
+    return true;
+}
+
+}  // namespace gradcert::recheck
