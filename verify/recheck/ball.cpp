@@ -3,6 +3,7 @@
 #include <flint/fmpz.h>
 
 #include <cctype>
+#include <cstdio>
 #include <memory>
 
 namespace gradcert::recheck {
@@ -156,13 +157,22 @@ Dyadic upper(const Ball& a) {
     return d;
 }
 
-std::string str(const Ball& a) {
-    std::unique_ptr<char, void (*)(void*)> s(arb_get_str(a.p(), 12, 0), flint_free);
-    return s.get();
+std::string str(const Ball& a) {  // "[lo, hi]" with 17 significant digits, outward
+    if (arb_is_exact(a.p())) return str(lower(a));
+    return "[" + str(lower(a)) + ", " + str(upper(a)) + "]";
 }
 
 std::string str(const Dyadic& x) {
-    return str(ball(x));
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", arf_get_d(x.p(), ARF_RND_NEAR));
+    return buf;
+}
+
+std::string str(const Box& b) {
+    std::string s = "[";
+    for (const Interval& i : b)
+        s += (s.size() > 1 ? ", [" : "[") + str(i.lo) + ", " + str(i.hi) + "]";
+    return s + "]";
 }
 
 }  // namespace gradcert::recheck

@@ -96,5 +96,6 @@ Dyadic lower(const Ball& a);
 Dyadic upper(const Ball& a);
 std::string str(const Ball& a);  // for messages
 std::string str(const Dyadic& x);
+std::string str(const Box& b);
 
 }  // namespace gradcert::recheck

@@ -4,15 +4,21 @@ namespace gradcert::recheck {
 
 namespace {
 
-Vec midpoint(const Box& box) {
-    Vec m;
+Box midpoint(const Box& box) {
+    Box m;
     for (const Interval& i : box) {
         Dyadic s;
         arf_add(s.p(), i.lo.p(), i.hi.p(), ARF_PREC_EXACT, ARF_RND_DOWN);
         arf_mul_2exp_si(s.p(), s.p(), -1);
-        m.push_back(ball(s));
+        m.push_back({s, s});
     }
     return m;
+}
+
+Box point_box(const Vec& point) {  // exact balls (radius 0) as degenerate intervals
+    Box b;
+    for (const Ball& x : point) b.push_back({lower(x), upper(x)});
+    return b;
 }
 
 // a ∩ b, or a when the (rigorous, hence overlapping) enclosures fail to intersect.
@@ -48,29 +54,31 @@ Ball square_sum(const std::vector<Dyadic>& parts) {
 
 }  // namespace
 
-Vec View::embed(const Vec& x) const {
-    Vec full(static_cast<std::size_t>(f->dim), Ball(0));
+Box View::embed(const Box& x) const {
+    Box full(static_cast<std::size_t>(f->dim));
     for (std::size_t j = 0; j < coords.size(); ++j)
         full[static_cast<std::size_t>(coords[j])] = x[j];
     return full;
 }
 
 Ball value_at(const View& v, const Vec& point) {
-    return evaluate(*v.f, v.embed(point), 0).value;
+    return evaluate(*v.f, v.embed(point_box(point)), 0).value;
 }
 
 Ball value_on(const View& v, const Box& box) {
-    const Vec x = balls(box), m = midpoint(box);
-    const Jet j = evaluate(*v.f, v.embed(x), 1);
+    const Box mid = midpoint(box);
+    const Vec x = balls(box), m = balls(mid);
+    const Jet j = evaluate(*v.f, v.embed(box), 1);
     Vec g;
     for (int c : v.coords) g.push_back(j.grad[static_cast<std::size_t>(c)]);
-    return intersect(j.value, mean_value(value_at(v, m), g, x, m));
+    return intersect(j.value, mean_value(evaluate(*v.f, v.embed(mid), 0).value, g, x, m));
 }
 
 Vec gradient_on(const View& v, const Box& box) {
-    const Vec x = balls(box), m = midpoint(box);
-    const Jet j = evaluate(*v.f, v.embed(x), 2);
-    const Jet jm = evaluate(*v.f, v.embed(m), 1);
+    const Box mid = midpoint(box);
+    const Vec x = balls(box), m = balls(mid);
+    const Jet j = evaluate(*v.f, v.embed(box), 2);
+    const Jet jm = evaluate(*v.f, v.embed(mid), 1);
     Vec g;
     for (int c : v.coords) {
         Vec row;
@@ -83,7 +91,7 @@ Vec gradient_on(const View& v, const Box& box) {
 }
 
 std::vector<Vec> hessian_on(const View& v, const Box& box) {
-    const Jet j = evaluate(*v.f, v.embed(balls(box)), 2);
+    const Jet j = evaluate(*v.f, v.embed(box), 2);
     std::vector<Vec> h;
     for (int c : v.coords) {
         h.emplace_back();
@@ -94,10 +102,13 @@ std::vector<Vec> hessian_on(const View& v, const Box& box) {
 }
 
 std::vector<Vec> hessian_at(const Smoothed& f, const Vec& point) {
-    return evaluate(f, point, 2).hess;
+    return evaluate(f, point_box(point), 2).hess;
 }
 
-bool on_pieces(const Box& box, int depth, const std::function<bool(const Box&)>& test) {
+namespace {
+
+bool pieces(const Box& box, int depth, const std::function<bool(const Box&)>& test, long& budget) {
+    if (--budget < 0) return false;
     if (test(box)) return true;
     if (depth == 0) return false;
     std::size_t widest = 0;
@@ -110,7 +121,17 @@ bool on_pieces(const Box& box, int depth, const std::function<bool(const Box&)>&
     arf_mul_2exp_si(mid.p(), mid.p(), -1);
     left[widest].hi = mid;
     right[widest].lo = mid;
-    return on_pieces(left, depth - 1, test) && on_pieces(right, depth - 1, test);
+    return pieces(left, depth - 1, test, budget) && pieces(right, depth - 1, test, budget);
+}
+
+}  // namespace
+
+// Deep but budgeted: where a claim is true with a thin margin only a thin layer of pieces
+// fails (a ball's 30-bit radius loses about 2^-30 of an enclosure's width), so the cost grows
+// with the depth, not exponentially; a false claim exhausts the budget.
+bool on_pieces(const Box& box, int depth, const std::function<bool(const Box&)>& test) {
+    long budget = 1000;
+    return pieces(box, depth, test, budget);
 }
 
 bool contains(const Box& outer, const Box& inner) {
@@ -164,6 +185,23 @@ bool certainly_lambda_min_ge(const std::vector<Vec>& hess, const Ball& b) {
         gershgorin = arb_is_nonnegative(r.p());
     }
     if (gershgorin) return true;
+    if (n == 2) {
+        // Every symmetric member M ⪰ M' = [[a_lo, b], [b, c_lo]] (a diagonal shift), and
+        // λ_min(M') = (a_lo + c_lo)/2 − √(((a_lo − c_lo)/2)² + b²) decreases in |b|.
+        const Ball a0 = ball(lower(a[0][0])), c0 = ball(lower(a[1][1]));
+        Ball b_max, mean, half_diff, root;
+        arb_abs(b_max.p(), a[0][1].p());
+        b_max = ball(upper(b_max));
+        arb_add(mean.p(), a0.p(), c0.p(), prec());
+        arb_mul_2exp_si(mean.p(), mean.p(), -1);
+        arb_sub(half_diff.p(), a0.p(), c0.p(), prec());
+        arb_mul_2exp_si(half_diff.p(), half_diff.p(), -1);
+        arb_sqr(root.p(), half_diff.p(), prec());
+        arb_addmul(root.p(), b_max.p(), b_max.p(), prec());
+        arb_sqrtpos(root.p(), root.p(), prec());
+        arb_sub(mean.p(), mean.p(), root.p(), prec());
+        if (arb_is_nonnegative(mean.p())) return true;
+    }
     // LDLᵀ without pivoting: positive pivots for the ball matrix ⇒ every symmetric member is PD.
     for (std::size_t k = 0; k < n; ++k) {
         if (!arb_is_positive(a[k][k].p())) return false;

@@ -13,7 +13,7 @@ namespace gradcert::recheck {
 struct View {
     const Smoothed* f = nullptr;
     std::vector<int> coords;
-    Vec embed(const Vec& x) const;
+    Box embed(const Box& x) const;
 };
 
 Ball value_on(const View& v, const Box& box);

@@ -9,7 +9,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kBisections = 8;
+constexpr int kBisections = 64;
 constexpr int kMaxDepth = 20000;
 
 class BoundTree {
@@ -48,7 +48,8 @@ class BoundTree {
             if (!on_pieces(box, kBisections, [&](const Box& piece) {
                     return certainly_lambda_min_ge(hessian_on(view_, piece), bb);
                 }))
-                throw Unconfirmed(at + ": λ_min ≥ " + str(b) + " not confirmed");
+                throw Unconfirmed(at + ": λ_min ≥ " + str(b) + " not confirmed on " + str(box) +
+                                  " (H_00 there: " + str(hessian_on(view_, box)[0][0]) + ")");
         } else if (n.contains("far")) {
             if (!certainly_gt(min_distance2(box, cluster_), radius2_))
                 throw Unconfirmed(at +

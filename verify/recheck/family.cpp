@@ -51,25 +51,35 @@ Rat decimal(const json& j, const std::string& where) {
     return parse_decimal_exact(j.get<std::string>(), where);
 }
 
-// δ_m = δ_1((M − m + 1)/M)^p, m = 1..M.
-Vec polynomial_schedule(const json& s) {
-    const Ball delta1 =
-        ball(decimal(field(s, "delta1", "family.schedule"), "family.schedule.delta1"));
-    const Ball p = ball(decimal(field(s, "power", "family.schedule"), "family.schedule.power"));
+// δ_m = δ_1((M − m + 1)/M)^p, m = 1..M; also as exact rationals when p is an integer.
+void polynomial_schedule(const json& s, Family& fam) {
+    const Rat d1 = decimal(field(s, "delta1", "family.schedule"), "family.schedule.delta1");
+    const Rat pq = decimal(field(s, "power", "family.schedule"), "family.schedule.power");
+    const Ball delta1 = ball(d1), p = ball(pq);
+    const bool integer_power =
+        fmpz_is_one(fmpq_denref(pq.p())) && fmpz_bits(fmpq_numref(pq.p())) <= 6;
     const json& stages = field(s, "stages", "family.schedule");
     if (!stages.is_number_integer() || stages.get<long>() < 1 || stages.get<long>() > 100000)
         throw Malformed("family.schedule.stages must be a positive integer");
     const long M = stages.get<long>();
-    Vec deltas;
     for (long m = 1; m <= M; ++m) {
+        if (integer_power) {
+            Rat q;
+            fmpq_set_si(q.p(), M - m + 1, static_cast<ulong>(M));
+            fmpq_pow_si(q.p(), q.p(), fmpz_get_si(fmpq_numref(pq.p())));
+            fmpq_mul(q.p(), q.p(), d1.p());
+            fam.deltas.push_back(ball(q));
+            fam.exact_deltas.emplace_back(q);
+            continue;
+        }
         Ball ratio, d;
         arb_set_si(ratio.p(), M - m + 1);
         arb_div_si(ratio.p(), ratio.p(), M, prec());
         arb_pow(d.p(), ratio.p(), p.p(), prec());
         arb_mul(d.p(), d.p(), delta1.p(), prec());
-        deltas.push_back(d);
+        fam.deltas.push_back(d);
+        fam.exact_deltas.emplace_back();
     }
-    return deltas;
 }
 
 expr::Expr parse_f(const std::string& text, int dim, const json& params) {
@@ -126,9 +136,12 @@ Family read_family(const json& block, slong precision_bits) {
     if (schedule.contains("deltas")) {
         const json& ds = schedule.at("deltas");
         if (!ds.is_array() || ds.empty()) throw Malformed("family.schedule.deltas must be a list");
-        for (const json& d : ds) fam.deltas.push_back(ball(decimal(d, "family.schedule.deltas")));
+        for (const json& d : ds) {
+            fam.exact_deltas.emplace_back(decimal(d, "family.schedule.deltas"));
+            fam.deltas.push_back(ball(*fam.exact_deltas.back()));
+        }
     } else {
-        fam.deltas = polynomial_schedule(schedule);
+        polynomial_schedule(schedule, fam);
     }
     for (const Ball& d : fam.deltas)
         if (!arb_is_positive(d.p())) throw Malformed("family.schedule: a delta is not > 0");

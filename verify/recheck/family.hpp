@@ -21,8 +21,9 @@ struct Family {
     Box outer;                                // [lo.lower, hi.upper] at precision_bits
     slong precision_bits = 128;
     Kernel kernel = Kernel::gaussian;
-    Vec deltas;                 // δ_1, …, δ_M
-    std::optional<Ball> sigma;  // empty for sigma-m-nice
+    Vec deltas;                                    // δ_1, …, δ_M
+    std::vector<std::optional<Rat>> exact_deltas;  // δ_m when rational
+    std::optional<Ball> sigma;                     // empty for sigma-m-nice
     Definition definition = Definition::new_sigma_nice;
     std::vector<std::string> centering;  // the variants every stage but the last must carry
 };

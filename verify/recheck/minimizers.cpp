@@ -6,7 +6,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kBisections = 8;    // levels of the checker's own bisection of a leaf
+constexpr int kBisections = 64;   // levels of the checker's own bisection of a leaf
 constexpr int kMaxDepth = 20000;  // deepest tree accepted
 
 std::size_t index_in(const json& j, std::size_t size, const std::string& where) {

@@ -159,16 +159,7 @@ class Checker {
         if (!gamma.is_null() || (fam_.definition == Definition::new_sigma_nice && !last)) {
             if (last) throw Malformed(where + ": gamma on the last stage");
             const Verdict claim = verdict_of(gamma, where + " gamma");
-            Ball g, half, one(1);
-            arb_div(g.p(), fam_.deltas[m + 1].p(), delta.p(), prec());
-            arb_set_d(half.p(), 0.5);
-            const bool in = arb_ge(g.p(), half.p()) && arb_lt(g.p(), one.p());
-            const bool out = arb_lt(g.p(), half.p()) || arb_ge(g.p(), one.p());
-            confirm(claim,
-                    in    ? Verdict::holds
-                    : out ? Verdict::fails
-                          : Verdict::inconclusive,
-                    where + " gamma");
+            confirm(claim, gamma_truth(m), where + " gamma");
             parts.push_back(claim);
             line += std::string("; γ ") + name(claim);
         }
@@ -178,6 +169,25 @@ class Checker {
                               ", the conditions give " + name(conjunction(parts)));
         line += std::string(" → ") + name(verdict) + " (confirmed)";
         return verdict;
+    }
+
+    // γ_m = δ_{m+1}/δ_m ∈ [1/2, 1), exactly when both are rational (γ = 1/2 is Hazan's case).
+    Verdict gamma_truth(std::size_t m) const {
+        const auto& a = fam_.exact_deltas[m];
+        const auto& b = fam_.exact_deltas[m + 1];
+        if (a && b) {
+            Rat g, half;
+            fmpq_div(g.p(), b->p(), a->p());
+            fmpq_set_si(half.p(), 1, 2);
+            const bool in = fmpq_cmp(g.p(), half.p()) >= 0 && fmpq_cmp_si(g.p(), 1) < 0;
+            return in ? Verdict::holds : Verdict::fails;
+        }
+        Ball g, half, one(1);
+        arb_div(g.p(), fam_.deltas[m + 1].p(), fam_.deltas[m].p(), prec());
+        arb_set_d(half.p(), 0.5);
+        if (arb_ge(g.p(), half.p()) && arb_lt(g.p(), one.p())) return Verdict::holds;
+        if (arb_lt(g.p(), half.p()) || arb_ge(g.p(), one.p())) return Verdict::fails;
+        return Verdict::inconclusive;
     }
 
     const json& cert_;

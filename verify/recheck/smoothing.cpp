@@ -8,15 +8,90 @@ namespace gradcert::recheck {
 
 namespace {
 
-// x^k over the ball x; even powers clipped to [0, ∞).
-Ball power(const Ball& x, int k) {
-    Ball r;
-    arb_pow_ui(r.p(), x.p(), static_cast<ulong>(k), prec());
-    if (k % 2 == 0 && k > 0 && !arb_is_nonnegative(r.p())) {
-        Dyadic zero, hi = upper(r);
-        arb_set_interval_arf(r.p(), zero.p(), hi.p(), prec());
+// The hull of g at the two exact ends of [lo, hi]: the range of a monotone g (Arb's
+// midpoint-radius evaluation would lose the first order in the width, and a ball's radius has
+// only 30 bits).
+template <class G>
+Ball at_ends(const Dyadic& lo, const Dyadic& hi, G g) {
+    Ball a = g(ball(lo)), b = g(ball(hi)), r;
+    arb_union(r.p(), a.p(), b.p(), prec());
+    return r;
+}
+
+// x^k over the interval x, and 0 for an even k when x contains 0.
+Ball power(const Interval& x, int k) {
+    if (k == 0) return Ball(1);
+    Ball r = at_ends(x.lo, x.hi, [k](const Ball& y) {
+        Ball p;
+        arb_pow_ui(p.p(), y.p(), static_cast<ulong>(k), prec());
+        return p;
+    });
+    if (k % 2 == 0 && arf_sgn(x.lo.p()) <= 0 && arf_sgn(x.hi.p()) >= 0)
+        arb_union(r.p(), r.p(), Ball(0).p(), prec());
+    return r;
+}
+
+// cos over [lo, hi]: its ends, and ±1 where the interval may contain a multiple kπ.
+Ball cos_range(const Dyadic& lo, const Dyadic& hi) {
+    Ball r = at_ends(lo, hi, [](const Ball& y) {
+        Ball c;
+        arb_cos(c.p(), y.p(), prec());
+        return c;
+    });
+    Ball pi, k;
+    arb_const_pi(pi.p(), prec());
+    arb_div(k.p(), ball(Interval{lo, hi}).p(), pi.p(), prec());
+    Dyadic first = lower(k), last = upper(k), gap;
+    arf_ceil(first.p(), first.p());
+    arf_floor(last.p(), last.p());
+    arf_sub(gap.p(), last.p(), first.p(), prec(), ARF_RND_UP);
+    if (arf_cmp_si(gap.p(), 1) >= 0) {
+        Dyadic one, minus_one;
+        arf_set_si(one.p(), 1);
+        arf_set_si(minus_one.p(), -1);
+        arb_set_interval_arf(r.p(), minus_one.p(), one.p(), prec());
+    } else if (arf_cmp_si(gap.p(), 0) == 0) {  // one multiple kπ: cos = (−1)^k
+        Dyadic half;
+        arf_mul_2exp_si(half.p(), first.p(), -1);
+        arf_floor(half.p(), half.p());
+        arf_mul_2exp_si(half.p(), half.p(), 1);
+        arb_union(r.p(), r.p(), Ball(arf_equal(half.p(), first.p()) ? 1 : -1).p(), prec());
     }
     return r;
+}
+
+// The ends of the ridge argument t = w·x + b over the box: [lower(t_lo), upper(t_hi)].
+Interval ridge_argument(const Term& r, const Box& x) {
+    Ball t_lo = r.b, t_hi = r.b;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (arb_is_zero(r.w[i].p())) continue;
+        Ball a, b;
+        arb_mul(a.p(), r.w[i].p(), ball(x[i].lo).p(), prec());
+        arb_mul(b.p(), r.w[i].p(), ball(x[i].hi).p(), prec());
+        if (arb_is_negative(r.w[i].p())) std::swap(a, b);
+        if (!arb_is_positive(r.w[i].p()) && !arb_is_negative(r.w[i].p()))
+            arb_union(a.p(), a.p(), b.p(), prec()), b = a;
+        arb_add(t_lo.p(), t_lo.p(), a.p(), prec());
+        arb_add(t_hi.p(), t_hi.p(), b.p(), prec());
+    }
+    return {lower(t_lo), upper(t_hi)};
+}
+
+Ball sin_range(const Interval& t) {  // sin t = cos(t − π/2)
+    Ball half_pi, lo, hi;
+    arb_const_pi(half_pi.p(), prec());
+    arb_mul_2exp_si(half_pi.p(), half_pi.p(), -1);
+    arb_sub(lo.p(), ball(t.lo).p(), half_pi.p(), prec());
+    arb_sub(hi.p(), ball(t.hi).p(), half_pi.p(), prec());
+    return cos_range(lower(lo), upper(hi));
+}
+
+Ball exp_range(const Interval& t) {
+    return at_ends(t.lo, t.hi, [](const Ball& y) {
+        Ball e;
+        arb_exp(e.p(), y.p(), prec());
+        return e;
+    });
 }
 
 void add_product(Ball& acc, std::initializer_list<const Ball*> factors) {
@@ -119,7 +194,7 @@ Smoothed smooth(const std::vector<Term>& f, int dim, Kernel k, const Ball& delta
     return s;
 }
 
-Jet evaluate(const Smoothed& s, const Vec& x, int order) {
+Jet evaluate(const Smoothed& s, const Box& x, int order) {
     const std::size_t d = x.size();
     Jet j;
     j.value = Ball(0);
@@ -162,16 +237,15 @@ Jet evaluate(const Smoothed& s, const Vec& x, int order) {
     }
     for (const Term& r : s.ridges) {
         std::vector<std::size_t> nz;
-        Ball t = r.b;
         for (std::size_t i = 0; i < d; ++i)
-            if (!arb_is_zero(r.w[i].p())) nz.push_back(i), add_product(t, {&r.w[i], &x[i]});
+            if (!arb_is_zero(r.w[i].p())) nz.push_back(i);
+        const Interval t = ridge_argument(r, x);
         Ball g0, g1, g2;  // g, g', g'' at t
         if (r.g == Ridge::exp) {
-            arb_exp(g0.p(), t.p(), prec());
+            g0 = exp_range(t);
             g1 = g0, g2 = g0;
         } else {
-            Ball sn, cs;
-            arb_sin_cos(sn.p(), cs.p(), t.p(), prec());
+            const Ball sn = sin_range(t), cs = cos_range(t.lo, t.hi);
             g0 = r.g == Ridge::cos ? cs : sn;
             g1 = r.g == Ridge::cos ? sn : cs;
             if (r.g == Ridge::cos) arb_neg(g1.p(), g1.p());

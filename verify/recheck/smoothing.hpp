@@ -35,7 +35,7 @@ struct Jet {
     Vec grad;
     std::vector<Vec> hess;
 };
-// Enclosures of f̂, ∇f̂ (order ≥ 1) and ∇²f̂ (order 2) over the ball vector x.
-Jet evaluate(const Smoothed& s, const Vec& x, int order);
+// Enclosures of f̂, ∇f̂ (order ≥ 1) and ∇²f̂ (order 2) over the box x (a point: lo = hi).
+Jet evaluate(const Smoothed& s, const Box& x, int order);
 
 }  // namespace gradcert::recheck
