@@ -1,5 +1,7 @@
 #include "verify/recheck/bounds.hpp"
 
+#include <cmath>
+
 namespace gradcert::recheck {
 
 namespace {
@@ -132,6 +134,55 @@ bool pieces(const Box& box, int depth, const std::function<bool(const Box&)>& te
 bool on_pieces(const Box& box, int depth, const std::function<bool(const Box&)>& test) {
     long budget = 1000;
     return pieces(box, depth, test, budget);
+}
+
+bool krawczyk_excludes(const View& v, const Box& box) {
+    const std::size_t n = box.size();
+    const Box mid = midpoint(box);
+    const Jet jm = evaluate(*v.f, v.embed(mid), 2);
+    const std::vector<Vec> h = hessian_on(v, box);
+    // Y: the inverse of the midpoint Hessian in doubles (Gauss-Jordan, partial pivoting).
+    std::vector<std::vector<double>> a(n, std::vector<double>(2 * n, 0.0));
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j) {
+            const auto ci = static_cast<std::size_t>(v.coords[i]),
+                       cj = static_cast<std::size_t>(v.coords[j]);
+            a[i][j] = arf_get_d(arb_midref(jm.hess[ci][cj].p()), ARF_RND_NEAR);
+            a[i][n + j] = i == j ? 1.0 : 0.0;
+        }
+    for (std::size_t k = 0; k < n; ++k) {
+        std::size_t p = k;
+        for (std::size_t i = k + 1; i < n; ++i)
+            if (std::abs(a[i][k]) > std::abs(a[p][k])) p = i;
+        if (!(std::abs(a[p][k]) > 0) || !std::isfinite(a[p][k])) return false;
+        std::swap(a[p], a[k]);
+        const double pivot = a[k][k];
+        for (double& x : a[k]) x /= pivot;
+        for (std::size_t i = 0; i < n; ++i)
+            if (i != k) {
+                const double f = a[i][k];
+                for (std::size_t j = 0; j < 2 * n; ++j) a[i][j] -= f * a[k][j];
+            }
+    }
+    const Vec x = balls(box), m = balls(mid);
+    for (std::size_t i = 0; i < n; ++i) {
+        Ball k = m[i];
+        for (std::size_t j = 0; j < n; ++j) {
+            Ball y, row(i == j ? 1 : 0), dx;
+            arb_set_d(y.p(), a[i][n + j]);
+            arb_submul(k.p(), y.p(), jm.grad[static_cast<std::size_t>(v.coords[j])].p(), prec());
+            for (std::size_t l = 0; l < n; ++l) {  // (I − YH)_ij = δ_ij − Σ_l Y_il H_lj
+                Ball yl;
+                arb_set_d(yl.p(), a[i][n + l]);
+                arb_submul(row.p(), yl.p(), h[l][j].p(), prec());
+            }
+            arb_sub(dx.p(), x[j].p(), m[j].p(), prec());
+            arb_addmul(k.p(), row.p(), dx.p(), prec());
+        }
+        if (arf_cmp(upper(k).p(), box[i].lo.p()) < 0 || arf_cmp(box[i].hi.p(), lower(k).p()) < 0)
+            return true;
+    }
+    return false;
 }
 
 bool contains(const Box& outer, const Box& inner) {

@@ -26,6 +26,11 @@ std::vector<Vec> hessian_at(const Smoothed& f, const Vec& point);
 // down to `depth` levels. Sound for any test that is a property of every point of the box.
 bool on_pieces(const Box& box, int depth, const std::function<bool(const Box&)>& test);
 
+// Krawczyk's exclusion test: true when K(X) = m − Y∇f̂(m) + (I − Y∇²f̂(X))(X − m), with m the
+// midpoint and Y ≈ ∇²f̂(m)⁻¹ (any Y is valid), misses X in some coordinate: then ∇f̂ has no zero in
+// X.
+bool krawczyk_excludes(const View& v, const Box& box);
+
 bool contains(const Box& outer, const Box& inner);
 // Squared distances between boxes as balls: the least (0 where they overlap) and the greatest
 // over pairs of points.

@@ -117,7 +117,7 @@ class TreeWalk {
             const bool ok = on_pieces(box, kBisections, [&](const Box& b) {
                 for (const Ball& g : gradient_on(view_, b))
                     if (!arb_contains_zero(g.p())) return true;
-                return false;
+                return krawczyk_excludes(view_, b);
             });
             if (!ok) fail_at(path, "no-stationary prune: 0 ∉ ∇f̂(box) not confirmed");
         } else {
