@@ -202,7 +202,7 @@ TEST_CASE("malformed and unsupported certificates", "[recheck]") {
         Outcome::not_supported, "softplus ridge");
 }
 
-TEST_CASE("--family must agree with the certificate", "[recheck]") {
+TEST_CASE("the family given with --family must agree with the certificate", "[recheck]") {
     const json cert = load("quad1");
     json family = cert["family"];
     family["domain"][0][1] = "1.0";  // the same number written differently agrees
