@@ -119,7 +119,8 @@ class TreeWalk {
                     if (!arb_contains_zero(g.p())) return true;
                 return krawczyk_excludes(view_, b);
             });
-            if (!ok) fail_at(path, "no-stationary prune: 0 ∉ ∇f̂(box) not confirmed");
+            if (!ok)
+                fail_at(path, "no-stationary prune: no zero of ∇f̂ not confirmed on " + str(box));
         } else {
             throw Malformed(where_ + " node " + path + ": unknown prune reason \"" + reason + "\"");
         }

@@ -77,13 +77,24 @@ Interval ridge_argument(const Term& r, const Box& x) {
     return {lower(t_lo), upper(t_hi)};
 }
 
-Ball sin_range(const Interval& t) {  // sin t = cos(t − π/2)
-    Ball half_pi, lo, hi;
-    arb_const_pi(half_pi.p(), prec());
-    arb_mul_2exp_si(half_pi.p(), half_pi.p(), -1);
+// sin over t: from its exact ends where sin is monotone (t holds no π/2 + kπ), else as
+// cos(t − π/2), whose shift would cost the relative accuracy of tiny arguments.
+Ball sin_range(const Interval& t) {
+    Ball half_pi, lo, hi, k, pi;
+    arb_const_pi(pi.p(), prec());
+    arb_mul_2exp_si(half_pi.p(), pi.p(), -1);
     arb_sub(lo.p(), ball(t.lo).p(), half_pi.p(), prec());
     arb_sub(hi.p(), ball(t.hi).p(), half_pi.p(), prec());
-    return cos_range(lower(lo), upper(hi));
+    arb_div(k.p(), ball(Interval{lower(lo), upper(hi)}).p(), pi.p(), prec());
+    Dyadic first = lower(k), last = upper(k);
+    arf_ceil(first.p(), first.p());
+    arf_floor(last.p(), last.p());
+    if (arf_cmp(first.p(), last.p()) <= 0) return cos_range(lower(lo), upper(hi));
+    return at_ends(t.lo, t.hi, [](const Ball& y) {
+        Ball r;
+        arb_sin(r.p(), y.p(), prec());
+        return r;
+    });
 }
 
 Ball exp_range(const Interval& t) {
