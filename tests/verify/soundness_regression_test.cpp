@@ -236,8 +236,13 @@ TEST_CASE("monomials beyond the smoothable size are refused as bad input", "[ver
         }
         return "no error";
     };
+    // The decomposition's degree limit (docs/family-language.md, "Limits") refuses first; the
+    // family reader's own per-exponent and term-count limits stay behind it as a second guard.
     CHECK(error_of("(x^1000)^1000") ==
-          "fam.toml:3: f expands to a monomial with x1^1000000; exponents up to 1000 per "
-          "coordinate can be smoothed");
-    CHECK(error_of("x^1000") == "no error");
+          "fam.toml:3: f, column 2: 'x^1000' is outside the supported class: its polynomial "
+          "degree 1000 is above the limit 256");
+    CHECK(error_of("x^257") ==
+          "fam.toml:3: f, column 1: 'x^257' is outside the supported class: its polynomial "
+          "degree 257 is above the limit 256");
+    CHECK(error_of("x^256") == "no error");
 }
