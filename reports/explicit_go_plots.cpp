@@ -103,7 +103,7 @@ std::string sweep_gap_figure(const SweepResult& sw) {
 }
 
 // Per power: measured final gap against the calls used (M·T) and the derived work count of
-// paper.md §5, T·W(M, p) for ε ∝ M^{−p} (constant unknown; pinned at the first point).
+// docs/mathematics.md §5, T·W(M, p) for ε ∝ M^{−p} (constant unknown; pinned at the first point).
 std::string sweep_work_figure(const SweepResult& sw) {
     std::vector<Series> s;
     for (double p : sw.spec.powers) {

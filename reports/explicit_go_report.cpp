@@ -529,7 +529,8 @@ std::string explicit_go_markdown(const ExplicitGoResult& r, const ExperimentOutc
                       r.config.mode, r.config.file, r.seconds, r.threads);
     md += "## Setup\n\n";
     md +=
-        "Explicit graduated optimization (paper.md §5): for stages m = 1..M, T steps of gradient "
+        "Explicit graduated optimization (docs/mathematics.md §5): for stages m = 1..M, T steps of "
+        "gradient "
         "descent x ← x − η_m g_m(x) on f̂_{δ_m}; g_m is ∇f̂_{δ_m} in closed form or the "
         "Monte-Carlo average (1/S) Σ ∇f(x − δ_m u_s) over fresh kernel samples (as igo-aaai25 "
         "ego.py, which however differentiates f by central differences; we use the exact ∇f). "
@@ -553,7 +554,8 @@ std::string explicit_go_markdown(const ExplicitGoResult& r, const ExperimentOutc
         "- **Estimates** (binary64, sampled): every iterate; its distance to the nearest "
         "cluster midpoint (the true minimizer is within the stated radius of that midpoint); "
         "f(x) − mid(min f); success fractions; medians; fitted slopes.\n"
-        "- **Not known**: the O-constants of M = O(ε^−1/p) and of the work count (paper.md §7); "
+        "- **Not known**: the O-constants of M = O(ε^−1/p) and of the work count "
+        "(docs/mathematics.md §7); "
         "reference curves are shapes pinned to the first measured point.\n\n";
     md += "## Results per family\n\n" + results_markdown(r) + "\n";
     md +=
@@ -585,7 +587,8 @@ std::string explicit_go_markdown(const ExplicitGoResult& r, const ExperimentOutc
             "Family `{}` ({}), δ_m = {}·((M − m + 1)/M)^p, T = {} steps of {} per stage, {} "
             "gradients, {} starts; certified min f ∈ {}. The proven statement is M = O(ε^−1/p) "
             "stages for accuracy ε, i.e. a final gap O(M^−p); the derived work count with "
-            "T_m ∝ 1/δ_m² is W(M, p) = M^{{2p}} Σ k^{{−2p}} (paper.md §5). This run uses a "
+            "T_m ∝ 1/δ_m² is W(M, p) = M^{{2p}} Σ k^{{−2p}} (docs/mathematics.md §5). This run "
+            "uses a "
             "constant T (as the AAAI code), so its calls are M·T; W is listed beside them.\n\n",
             sw.spec.family.name, sw.spec.family.f_text, sw.spec.delta1,
             sw.spec.base.steps_per_stage, step_text(sw.spec.base), oracle_text(sw.spec.base),

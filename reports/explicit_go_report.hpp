@@ -1,6 +1,6 @@
 #pragma once
-// Experiment 4 of `gradcert report`: explicit graduated optimization (paper.md §5) on the
-// families of verify/experiments/explicit_go.toml against certified global minimizers, plain GD
+// Experiment 4 of `gradcert report`: explicit graduated optimization (docs/mathematics.md §5) on
+// the families of verify/experiments/explicit_go.toml against certified global minimizers, plain GD
 // from the same starts, and the stage-count / work-count rate study (claims "go-rate",
 // "go-beats-gd"). Writes <dir>/explicit_go.md, explicit_go.json and explicit_go-*.svg.
 #include <filesystem>

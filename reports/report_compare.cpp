@@ -166,10 +166,12 @@ bool either_is_estimate(const std::string& a, const std::string& r) {
 void compare_index(const fs::path& act, const fs::path& ref, const CompareOptions& options,
                    std::vector<std::string>& out) {
     const std::string a = read_bytes(act), r = read_bytes(ref);
-    const auto ref_claims = table_column(r, kClaimsHeading, "claim (paper.md)", "status");
+    const auto ref_claims =
+        table_column(r, kClaimsHeading, "claim (docs/mathematics.md)", "status");
     if (ref_claims.empty())
         throw_input_error(ref.string(), "has no claims table (\"## The paper's claims\")");
-    const auto act_claims = table_column(a, kClaimsHeading, "claim (paper.md)", "status");
+    const auto act_claims =
+        table_column(a, kClaimsHeading, "claim (docs/mathematics.md)", "status");
     if (act_claims.empty())
         throw_input_error(act.string(), "has no claims table (\"## The paper's claims\")");
     compare_keyed(act_claims, ref_claims, "status of claim",

@@ -121,10 +121,10 @@ std::string claims_table(const IndexInputs& in) {
          "71.5–72.5% test accuracy",
          "not testable at this scale",
          "CIFAR-100 is not on this machine (Debian does not ship it; nothing is downloaded) and "
-         "one ResNet-18 CIFAR-100 epoch takes about 15 minutes on its 2 cores (engine.md), so "
+         "one ResNet-18 CIFAR-100 epoch takes about 15 minutes on its 2 cores (docs/engine.md), so "
          "200 epochs × 7 schedules are out of reach; the schedule experiment runs the same arms "
          "scaled down on Fashion-MNIST"});
-    return markdown_table({"claim (paper.md)", "status", "evidence"}, rows);
+    return markdown_table({"claim (docs/mathematics.md)", "status", "evidence"}, rows);
 }
 
 std::string experiments_section(const IndexInputs& in) {

@@ -1,7 +1,7 @@
 #pragma once
 // The paper's closed-form constants, enclosed (what `gradcert constants` prints and what
 // verify/golden/constants.json freezes). Each constant carries a stable name, its group, its tag
-// from paper.md and the statement it encodes.
+// from docs/mathematics.md and the statement it encodes.
 #include <string>
 #include <vector>
 
@@ -12,7 +12,7 @@ namespace gradcert::theory {
 struct NamedConstant {
     std::string name;       // stable key, e.g. "momentum.shb.resnet18.b128.beta0.9.delta"
     std::string group;      // table section, e.g. "momentum"
-    std::string tag;        // "[P]", "[R]" or "[D]" (paper.md)
+    std::string tag;        // "[P]", "[R]" or "[D]" (docs/mathematics.md)
     std::string statement;  // what the number is, with the formula
     IntervalM value;        // rigorous enclosure at the working precision
 };

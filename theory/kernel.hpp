@@ -1,6 +1,6 @@
 #pragma once
-// Smoothing kernels of paper.md §2: f̂_δ(x) = E_u f(x − δu) for the three laws of u the suite
-// offers.
+// Smoothing kernels of docs/mathematics.md §2: f̂_δ(x) = E_u f(x − δu) for the three laws of u the
+// suite offers.
 //
 // Ambient dimension. Kernel::dim is the dimension d of the space u lives in. It may exceed the
 // dimension of the function being smoothed: a separable d-dimensional function is checked one

@@ -1,6 +1,7 @@
 #pragma once
-// Smoothing degree of SGD with momentum (paper.md §3, the AAAI paper and its code igo-aaai25).
-// The code's constant named C is the variance C²; K bounds ‖∇f‖. All enclosures are rigorous.
+// Smoothing degree of SGD with momentum (docs/mathematics.md §3, the AAAI paper and its code
+// igo-aaai25). The code's constant named C is the variance C²; K bounds ‖∇f‖. All enclosures are
+// rigorous.
 #include <string>
 #include <vector>
 

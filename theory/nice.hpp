@@ -1,7 +1,7 @@
 #pragma once
-// The niceness definitions of paper.md §4 as data, their sufficient condition and start-radius
-// invariant, and the constants of Hazan et al.'s GradOpt (paper.md §5). All quantities are
-// interval functions; the checks that use them live in verify/.
+// The niceness definitions of docs/mathematics.md §4 as data, their sufficient condition and
+// start-radius invariant, and the constants of Hazan et al.'s GradOpt (docs/mathematics.md §5). All
+// quantities are interval functions; the checks that use them live in verify/.
 #include <optional>
 #include <string_view>
 #include <vector>

@@ -1,6 +1,6 @@
 #pragma once
-// The known example of paper.md §4 [D]: the 1-D Rastrigin function f(x) = x² − 10cos(2πx) + 10
-// smoothed with u ~ N(0, 1) (kernel `gaussian`, d = 1). Its smoothed curvature is
+// The known example of docs/mathematics.md §4 [D]: the 1-D Rastrigin function f(x) = x² −
+// 10cos(2πx) + 10 smoothed with u ~ N(0, 1) (kernel `gaussian`, d = 1). Its smoothed curvature is
 //   f̂_δ''(x) = 2 + 40π² e^{−2π²δ²} cos(2πx),   x*_δ = 0,
 // so on the strong-convexity ball B(0; 3δ) the smallest curvature is
 //   κ(δ) = 2 + 40π² e^{−2π²δ²} cos(6πδ)   for δ ≤ 1/6,   2 − 40π² e^{−2π²δ²}   for δ ≥ 1/6.

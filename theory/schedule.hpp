@@ -1,7 +1,8 @@
 #pragma once
-// Noise schedules of paper.md §3 and §5: the SGD smoothing degree δ = ηC/√b, the polynomial
-// schedule γ_m / δ_m, the implicit (η, b) rules of the AAAI code, the three step schedules, the
-// stage count and the work count. Every function returns a rigorous enclosure (no libm).
+// Noise schedules of docs/mathematics.md §3 and §5: the SGD smoothing degree δ = ηC/√b, the
+// polynomial schedule γ_m / δ_m, the implicit (η, b) rules of the AAAI code, the three step
+// schedules, the stage count and the work count. Every function returns a rigorous enclosure (no
+// libm).
 //
 // Index convention: stages m = 1, …, M as in the paper. The AAAI code (igo-aaai25 main.py)
 // calls its rules once per epoch with m = epoch index e = 0, 1, …, M−1; its factor at e equals the
@@ -18,7 +19,7 @@ namespace gradcert::theory {
 
 // ---- The smoothing degree of SGD -------------------------------------------------------------
 
-// δ = η·C/√b [P, paper.md §3]: one SGD step with learning rate η and batch size b is, in
+// δ = η·C/√b [P, docs/mathematics.md §3]: one SGD step with learning rate η and batch size b is, in
 // expectation, a gradient step on f smoothed at degree δ, where C² bounds the per-example
 // gradient variance. `noise_std` is C (not C²). Requires batch > 0, noise_std ≥ 0.
 IntervalM sgd_smoothing_degree(const IntervalM& eta, const IntervalM& noise_std,
@@ -27,7 +28,8 @@ IntervalM sgd_smoothing_degree(const IntervalM& eta, const IntervalM& noise_std,
 IntervalM sgd_smoothing_degree_from_variance(const IntervalM& eta, const IntervalM& noise_variance,
                                              const IntervalM& batch);
 
-// ---- Polynomial schedule (paper.md §5) -------------------------------------------------------
+// ---- Polynomial schedule (docs/mathematics.md §5)
+// -------------------------------------------------------
 
 // γ_m = ((M−m)/(M−m+1))^p for 1 ≤ m ≤ M [P]; γ_M = 0 (δ_{M+1} = 0). Requires p > 0.
 // Throws std::invalid_argument for m outside [1, M].

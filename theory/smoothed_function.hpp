@@ -1,6 +1,7 @@
 #pragma once
 // f̂_δ(x) = E_u f(x − δu) for f given as an expr::Decomposition (polynomial + ridge terms), under
-// one of the kernels of theory/kernel.hpp, in closed form where paper.md §2 gives one [D]:
+// one of the kernels of theory/kernel.hpp, in closed form where docs/mathematics.md §2 gives one
+// [D]:
 //
 //   polynomial   E[Π_i (x_i − δu_i)^{α_i}] = Σ_{β ≤ α, β even} Π_i C(α_i, β_i) x_i^{α_i−β_i}
 //                δ^{|β|} E[u^β], with the kernel's JOINT moments (theory::kernel_moment);

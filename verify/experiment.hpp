@@ -3,11 +3,11 @@
 // grid, explicit graduated optimization) hands to the report index and to CI.
 //
 // Every number an experiment measures is an estimate (sampled, floating point); none of them is
-// a certificate. An experiment states, per claim of paper.md §6 (and the §5 rate) it bears on,
-// what its data say, and lists the estimates CI compares on regeneration with their tolerance
-// bands (a regeneration on another machine may differ in floating-point contraction and thread
-// scheduling, so estimates are compared within bands; certified intervals are compared exactly
-// elsewhere).
+// a certificate. An experiment states, per claim of docs/mathematics.md §6 (and the §5 rate) it
+// bears on, what its data say, and lists the estimates CI compares on regeneration with their
+// tolerance bands (a regeneration on another machine may differ in floating-point contraction and
+// thread scheduling, so estimates are compared within bands; certified intervals are compared
+// exactly elsewhere).
 #include <filesystem>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
@@ -20,7 +20,7 @@ enum class Evidence { supported, contradicted, not_testable, inconclusive };
 std::string to_string(Evidence e);  // "supported", "contradicted", "not testable", "inconclusive"
 Evidence evidence_from_string(const std::string& s);  // inverse; throws std::invalid_argument
 
-// Claim identifiers (the index shows one row per id, paper.md §6 and §5):
+// Claim identifiers (the index shows one row per id, docs/mathematics.md §6 and §5):
 //   "noise-scaling"          E‖ω‖² ∝ 1/b with the without-replacement factor; δ = ηC/√b
 //   "delta-vs-smith"         η×1/√2 ≡ b×2 (δ ∝ η/√b) versus η×1/2 ≡ b×2 (noise ∝ η/b)
 //   "decay-beats-constant"   decaying η and/or growing b beats a constant schedule

@@ -134,7 +134,7 @@ Finding gamma_finding(const FamilySpec& f, size_t m, const IntervalM& gamma) {
         }
     }
     // Polynomial schedule: γ_m = (k/(k+1))^p with k = M − m ≥ 1; for an exact p ∈ (0, 1],
-    // γ_m ≥ k/(k+1) ≥ 1/2 and γ_m < 1 (paper.md §5: min γ_m = 2^{−p} ≥ 1/2 ⇔ p ≤ 1).
+    // γ_m ≥ k/(k+1) ≥ 1/2 and γ_m < 1 (docs/mathematics.md §5: min γ_m = 2^{−p} ≥ 1/2 ⇔ p ≤ 1).
     if (const auto& poly = f.polynomial_schedule; poly && poly->power.is_point() &&
                                                   certainly_positive(poly->power) &&
                                                   certainly_le(poly->power, 1.0))

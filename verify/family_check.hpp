@@ -1,5 +1,6 @@
 #pragma once
-// `gradcert check`: per-stage certificates of a family's σ-nice conditions (paper.md §4).
+// `gradcert check`: per-stage certificates of a family's σ-nice conditions (docs/mathematics.md
+// §4).
 //
 // For each stage δ_m of the family's schedule: an enclosure of every global minimizer of f̂_{δ_m}
 // on the domain; a certified lower bound on λ_min(∇²f̂_{δ_m}) on B(x*; 3δ_m) and the

@@ -53,7 +53,7 @@ using theory::definition_name;
 
 std::string_view kernel_name(KernelName k);  // "uniform-ball", "gaussian-unit", "gaussian"
 
-// δ_m = δ_1((M − m + 1)/M)^p, m = 1..M (paper.md §5; δ_{M+1} = 0 is not a stage).
+// δ_m = δ_1((M − m + 1)/M)^p, m = 1..M (docs/mathematics.md §5; δ_{M+1} = 0 is not a stage).
 struct PolynomialSchedule {
     IntervalM delta1;
     int stages = 0;   // M

@@ -1,5 +1,5 @@
 #pragma once
-// Three-valued verdicts (architecture.md): `holds` only behind a rigorous enclosure, `fails`
+// Three-valued verdicts (docs/architecture.md): `holds` only behind a rigorous enclosure, `fails`
 // only behind a rigorous counterexample, `inconclusive` otherwise, always with a reason.
 #include <string>
 #include <vector>

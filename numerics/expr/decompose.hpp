@@ -5,8 +5,8 @@
 //
 // an identity between real functions in which every coefficient, weight and offset is given by a
 // rigorous enclosure (IntervalM) of an exactly known real number. The smoothing of §2 of
-// paper.md then acts term by term: polynomials via moments, cos/sin/exp in closed form, any other
-// ridge term through a one-dimensional integral.
+// docs/mathematics.md then acts term by term: polynomials via moments, cos/sin/exp in closed form,
+// any other ridge term through a one-dimensional integral.
 //
 // How f is brought into this form (all steps exact; coefficients are ExactConstants until the
 // final enclosure):

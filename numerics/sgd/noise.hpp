@@ -1,5 +1,5 @@
 #pragma once
-// Estimating the mini-batch gradient noise E‖ω‖² and the paper's δ = ηC/√b (engine.md).
+// Estimating the mini-batch gradient noise E‖ω‖² and the paper's δ = ηC/√b (docs/engine.md).
 //
 // At a fixed point x: a reference gradient g_P over a pool P of m examples, and K mini-batch
 // gradients g_k, each over b distinct examples drawn uniformly without replacement from P,
@@ -12,7 +12,8 @@
 //             for small K the interval is approximate),
 //  v        = per-example variance V̂ = b·mean_sq·(m − 1)/(m − b)   (requires m > b),
 //  c2       = Ĉ² = b·E‖ω‖² of SGD on the n training examples = V̂ (n − b)/(n − 1). When the pool
-//             is the whole training set (m = n) this is exactly engine.md's b·mean‖g_k − g_P‖².
+//             is the whole training set (m = n) this is exactly docs/engine.md's b·mean‖g_k −
+//             g_P‖².
 //  delta    = δ̂ = η Ĉ/√b.
 // Intervals of v, c2 and delta are the mean_sq interval mapped through these monotone maps
 // (negative lower ends clamped to 0).

@@ -37,7 +37,7 @@ Schedule::Schedule(const ScheduleConfig& cfg, double lr0, int batch0, int epochs
     if (!finite_positive(cfg.lr_factor)) bad(where, "lr_factor must be positive");
     if (!finite_positive(cfg.batch_factor)) bad(where, "batch_factor must be positive");
     if (!(cfg.power > 0.0 && cfg.power <= 1.0))
-        bad(where, fmt::format("power {} must lie in (0, 1] (paper.md §5)", cfg.power));
+        bad(where, fmt::format("power {} must lie in (0, 1] (docs/mathematics.md §5)", cfg.power));
     if (!(cfg.poly_balance >= 0.0 && cfg.poly_balance <= 1.0))
         bad(where, fmt::format("poly_balance {} must lie in [0, 1]", cfg.poly_balance));
     if (!finite_positive(cfg.gamma)) bad(where, "gamma must be positive");

@@ -7,7 +7,7 @@
 //  lr-step     η = η₀·lr_factor^k;
 //  batch-step  b = b₀·batch_factor^k;
 //  hybrid      η = η₀·lr_factor^k and b = b₀·batch_factor^k;
-//  poly        the paper's polynomial schedule (paper.md §5) with M stages (default
+//  poly        the paper's polynomial schedule (docs/mathematics.md §5) with M stages (default
 //              ⌈epochs/every⌉) and stage m = s + 1: δ_m/δ_1 = r_m = ((M − m + 1)/M)^p, so that
 //              δ_{m+1}/δ_m = γ_m = ((M − m)/(M − m + 1))^p (= PyTorch's PolynomialLR at fixed b).
 //              poly_target "lr": η = η₀·r_m; "batch": b = b₀·r_m^{−2}; "both": b =
@@ -74,7 +74,7 @@ std::string to_string(ScheduleKind k);
 PolyTarget parse_poly_target(const std::string& s, const std::string& where);
 std::string to_string(PolyTarget t);
 
-// γ_m = ((M − m)/(M − m + 1))^p of paper.md §5 (1 ≤ m < M).
+// γ_m = ((M − m)/(M − m + 1))^p of docs/mathematics.md §5 (1 ≤ m < M).
 double poly_gamma(int m, int stages, double power);
 
 }  // namespace gradcert::sgd

@@ -3,7 +3,7 @@
 //
 // The engine allocates every buffer once per shape and reuses it across steps: glibc returns
 // large blocks to the system on free and maps them again on the next allocation, which cost
-// PyTorch 40% at b = 512 on this machine (engine.md). A GrowBuffer only ever grows; shrinking
+// PyTorch 40% at b = 512 on this machine (docs/engine.md). A GrowBuffer only ever grows; shrinking
 // the batch keeps the old block. Memory is 64-byte aligned (one AVX-512 vector, one cache line).
 //
 // Activation layout inside the engine ("planes"): a tensor of c channels over a batch of n

@@ -48,7 +48,7 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "sgd"))
 
 GOAL = 0.89
-MEAN, STD = 0.28604, 0.35302  # Fashion-MNIST train pixel statistics (engine.md)
+MEAN, STD = 0.28604, 0.35302  # Fashion-MNIST train pixel statistics (docs/engine.md)
 
 # Two-sided 95% Student-t quantiles t_{0.975, df}, df = 1..30 (the interval is only printed).
 T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,

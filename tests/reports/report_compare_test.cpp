@@ -123,7 +123,7 @@ std::string family_page(const std::string& fhat, const std::string& wall,
 std::string index_page(const std::string& certified, const std::string& estimate,
                        const std::string& verdict) {
     return "# gradcert reports\n\nRegenerated in 48.7 s.\n\n## The paper's claims\n\n"
-           "| claim (paper.md) | status | evidence |\n|---|---|---|\n"
+           "| claim (docs/mathematics.md) | status | evidence |\n|---|---|---|\n"
            "| §5: γ_m ≥ 1/2 | " +
            certified + " | exact |\n| §6: \\|diff\\| > 2·SE | " + estimate +
            " | [schedules](experiments/schedules.md) |\n\n## Verification reports\n\n"

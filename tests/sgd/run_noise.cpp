@@ -96,7 +96,7 @@ TEST_CASE("Noise estimator recovers the exact V(n-b)/(b(n-1)) on least squares; 
         CHECK(exact <= e.mean_sq.hi);
         CHECK(e.v.lo <= ls.v);
         CHECK(ls.v <= e.v.hi);
-        // The pool is the whole set: Ĉ² = b·mean‖g_k − g_P‖² exactly (engine.md's formula).
+        // The pool is the whole set: Ĉ² = b·mean‖g_k − g_P‖² exactly (docs/engine.md's formula).
         CHECK(e.c2.value == Approx(b * e.mean_sq.value).epsilon(1e-12));
         CHECK(e.delta.value == Approx(0.1 * std::sqrt(e.c2.value / b)).epsilon(1e-12));
         CHECK(e.grad_norm > 0.0);

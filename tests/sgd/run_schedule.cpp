@@ -75,7 +75,7 @@ TEST_CASE("Polynomial schedule follows gamma_m for lr, batch and both", "[sgd][r
     ScheduleConfig c;
     c.kind = ScheduleKind::poly;
     c.power = 0.9;
-    // paper.md §5 example: M = 200, p = 0.9.
+    // docs/mathematics.md §5 example: M = 200, p = 0.9.
     CHECK(poly_gamma(1, 200, 0.9) == Approx(0.99549887).epsilon(1e-8));
     CHECK(poly_gamma(199, 200, 0.9) == Approx(0.53588673).epsilon(1e-8));
     const Schedule lr(c, 0.1, 32, 200, 50000);

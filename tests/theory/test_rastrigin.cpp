@@ -1,4 +1,4 @@
-// The 1-D Rastrigin example of paper.md §4: thresholds 1/12, 0.08364, 0.51745.
+// The 1-D Rastrigin example of docs/mathematics.md §4: thresholds 1/12, 0.08364, 0.51745.
 #include <catch2/catch.hpp>
 
 #include "arb_oracle.hpp"

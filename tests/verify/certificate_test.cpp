@@ -252,7 +252,8 @@ TEST_CASE("certificate of a 2-D family: trees complete, points inside, kept boxe
 }
 
 TEST_CASE("certificate of a 1-D family with a failing stage carries the witness", "[certificate]") {
-    // δ = 0.1 > 1/12: 2-strong convexity fails on B(0; 3δ); δ = 0.05 holds (paper.md §4).
+    // δ = 0.1 > 1/12: 2-strong convexity fails on B(0; 3δ); δ = 0.05 holds (docs/mathematics.md
+    // §4).
     FamilySpec family = parse_family(rastrigin(1, "[0.1, 0.05]"), "r.toml", {});
     FamilyCheckResult r = check_recorded(family);
     REQUIRE(r.stages[0].convexity.verdict == Verdict::fails);

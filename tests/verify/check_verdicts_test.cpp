@@ -1,4 +1,4 @@
-// Verdicts of `gradcert check` against the mathematics of paper.md §4 (exact thresholds,
+// Verdicts of `gradcert check` against the mathematics of docs/mathematics.md §4 (exact thresholds,
 // closed-form minimizers and curvature), and soundness of every enclosure reported.
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -31,8 +31,9 @@ std::string rastrigin(const std::string& deltas, const std::string& check) {
            deltas + "\n[check]\n" + check;
 }
 
-// f̂_δ''(x) = 2 + 40π² e^{−2π²δ²} cos(2πx) for the 1-D Rastrigin under u ~ N(0, 1) (paper.md §4),
-// enclosed with intervals so that the comparison with certified bounds is itself rigorous.
+// f̂_δ''(x) = 2 + 40π² e^{−2π²δ²} cos(2πx) for the 1-D Rastrigin under u ~ N(0, 1)
+// (docs/mathematics.md §4), enclosed with intervals so that the comparison with certified bounds is
+// itself rigorous.
 IntervalM rastrigin_curvature(const IntervalM& delta, const IntervalM& x) {
     const IntervalM pi = IntervalM::pi();
     return IntervalM(2) + IntervalM(40) * sqr(pi) * exp(IntervalM(-2) * sqr(pi) * sqr(delta)) *

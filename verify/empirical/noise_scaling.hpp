@@ -1,7 +1,7 @@
 #pragma once
-// Experiment 1 (paper.md §1, §3; engine.md "Gradient noise"): how the mini-batch gradient noise
-// E‖ω‖² = E‖g_b − g_P‖² scales with the batch size b at fixed weights, at several points of one
-// training run.
+// Experiment 1 (docs/mathematics.md §1, §3; docs/engine.md "Gradient noise"): how the mini-batch
+// gradient noise E‖ω‖² = E‖g_b − g_P‖² scales with the batch size b at fixed weights, at several
+// points of one training run.
 //
 // At the weights after epoch e (0 = initialisation) and for every b of the grid: g_P over a pool
 // P of m training examples (the whole training set by default), K mini-batch gradients g_k, each

@@ -1,7 +1,7 @@
 #pragma once
-// Experiment 2 (paper.md §3, §5, §6): learning-rate and batch-size schedules with equal decay of
-// the degree of smoothing δ = ηC/√b, against a constant schedule, the polynomial and cosine
-// schedules, and the contrasting arm η × 1/2 (Smith et al.: noise ∝ η/b).
+// Experiment 2 (docs/mathematics.md §3, §5, §6): learning-rate and batch-size schedules with equal
+// decay of the degree of smoothing δ = ηC/√b, against a constant schedule, the polynomial and
+// cosine schedules, and the contrasting arm η × 1/2 (Smith et al.: noise ∝ η/b).
 //
 // Arms (schedule.hpp), stage length `every` epochs for the step arms:
 //   constant; lr-sqrt2 η × 1/√2; batch-x2 b × 2; hybrid η × √3/2 and b × 3/2 (all three shrink δ

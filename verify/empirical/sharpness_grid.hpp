@@ -1,13 +1,12 @@
 #pragma once
-// Experiment 3 (paper.md §6; Keskar et al. 2017): a grid of (η, b) trained for the same number
-// of epochs; at the final weights δ̂ = ηĈ/√b (noise.hpp, at the run's η and b), the top Hessian
-// eigenvalue λ_max, Keskar's ε-sharpness and the paper's adaptive ℓ∞ sharpness (sharpness.hpp),
-// and the test accuracy. Across the grid: Spearman rank correlations with percentile-bootstrap
-// intervals over the grid points (δ̂–λ_max, δ̂–ε-sharpness, b–λ_max, δ̂–accuracy, δ̂–adaptive
-// sharpness), and a least-squares quadratic of accuracy in
-// log₁₀ δ̂ (curvature with a bootstrap interval, peak position). All numbers are estimates; the
-// grid confounds δ with the number of updates (small b does more steps in the same epochs),
-// which the report states.
+// Experiment 3 (docs/mathematics.md §6; Keskar et al. 2017): a grid of (η, b) trained for the same
+// number of epochs; at the final weights δ̂ = ηĈ/√b (noise.hpp, at the run's η and b), the top
+// Hessian eigenvalue λ_max, Keskar's ε-sharpness and the paper's adaptive ℓ∞ sharpness
+// (sharpness.hpp), and the test accuracy. Across the grid: Spearman rank correlations with
+// percentile-bootstrap intervals over the grid points (δ̂–λ_max, δ̂–ε-sharpness, b–λ_max, δ̂–accuracy,
+// δ̂–adaptive sharpness), and a least-squares quadratic of accuracy in log₁₀ δ̂ (curvature with a
+// bootstrap interval, peak position). All numbers are estimates; the grid confounds δ with the
+// number of updates (small b does more steps in the same epochs), which the report states.
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -30,7 +29,8 @@ struct SharpnessGridConfig {
     int sharpness_size = 1024;
     double sharpness_epsilon = 1e-3;
     int sharpness_steps = 5;
-    double adaptive_rho = 2e-4;  // adaptive ℓ∞ sharpness (paper.md §6), same examples and steps
+    double adaptive_rho =
+        2e-4;  // adaptive ℓ∞ sharpness (docs/mathematics.md §6), same examples and steps
     int bootstrap = 2000;
     double confidence = 0.95;
 };

@@ -1,6 +1,6 @@
 #pragma once
-// Explicit graduated optimization (paper.md §5; the AAAI code igo-aaai25 ego.py) and its plain
-// gradient-descent baseline, from the same seeded starts.
+// Explicit graduated optimization (docs/mathematics.md §5; the AAAI code igo-aaai25 ego.py) and its
+// plain gradient-descent baseline, from the same seeded starts.
 //
 // GO: for stages m = 1..M with degrees δ_1 > … > δ_M, run T steps of gradient descent
 // x ← x − η_m g_m(x) on f̂_{δ_m}, where g_m is ∇f̂_{δ_m} either in closed form (FastFunction,

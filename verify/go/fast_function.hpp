@@ -6,8 +6,8 @@
 //
 // Everything here is an ESTIMATE in binary64 (coefficients are the doubles nearest the
 // enclosures' midpoints, cos/exp from libm); nothing here is rigorous. Closed forms are those of
-// paper.md §2 as implemented by theory::SmoothedFunction: the smoothed polynomial is taken from
-// SmoothedFunction::smoothed_polynomial(), cos/sin/exp ridge terms are scaled by
+// docs/mathematics.md §2 as implemented by theory::SmoothedFunction: the smoothed polynomial is
+// taken from SmoothedFunction::smoothed_polynomial(), cos/sin/exp ridge terms are scaled by
 // theory::kernel_cos_factor / kernel_exp_factor at r = δ|w|. General ridge terms (softplus,
 // tanh) have no closed form: for those, smoothed() falls back to
 // SmoothedFunction::gradient_estimate (Simpson quadrature, slower).
