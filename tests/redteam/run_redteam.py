@@ -17,7 +17,10 @@ A case FAILS when
   - the exit status is not the one of the allowed overall verdicts (2, bad input, only where the
     case says why it may be refused), the program crashes or exceeds the time limit.
 Every failure is printed as one line: case, stage, condition, got, truth. Exit status 0 iff no
-case fails.
+case fails. tests/redteam/known_limits.json lists cases that today's gradcert leaves undecided or
+refuses for a documented reason: their UNDECIDED / EXIT / REFUSED failures (only the kinds the
+entry names) are printed as KNOWN-LIMIT lines instead of failing; a CONTRADICTION, an UNSOUND
+enclosure or a CRASH is never waived.
 """
 import argparse
 import json
@@ -142,6 +145,19 @@ def compare(case, cert, chk):
                          "λ_min = " + mp.nstr(lam, 25))
 
 
+NEVER_WAIVED = {"CONTRADICTION", "UNSOUND", "CRASH", "MISSING"}
+
+
+def waive_known_limits(chk, entry):
+    """Moves the failures of the kinds `entry` waives out of chk.failures; returns them."""
+    if not entry:
+        return []
+    kinds = set(entry["waive"]) - NEVER_WAIVED
+    waived = [f for f in chk.failures if f[0] in kinds]
+    chk.failures = [f for f in chk.failures if f[0] not in kinds]
+    return waived
+
+
 def run_case(case, gradcert, work, timeout):
     out = os.path.join(work, case["name"] + ".json")
     if os.path.exists(out):
@@ -183,17 +199,21 @@ def main():
     ap.add_argument("--only", nargs="*", default=None)
     ap.add_argument("--timeout", type=float, default=30, help="seconds per case")
     ap.add_argument("--record", default=None, help="write a Markdown record of every result")
+    ap.add_argument("--known-limits", default=os.path.join(HERE, "known_limits.json"))
     a = ap.parse_args()
     with open(a.truth) as fh:
         truth = json.load(fh)
+    with open(a.known_limits) as fh:
+        limits = json.load(fh)["cases"]
     work = a.work or tempfile.mkdtemp(prefix="redteam-")
     os.makedirs(work, exist_ok=True)
     cases = [c for c in truth["cases"] if not a.only or c["name"] in a.only]
     t_all = time.monotonic()
-    failed, rows, decided_cases, refused = [], [], 0, 0
+    failed, rows, decided_cases, refused, known = [], [], 0, 0, []
     cond_total = cond_decided = 0
     for case in cases:
         rc, cert, seconds, chk = run_case(case, a.gradcert, work, a.timeout)
+        waived = waive_known_limits(chk, limits.get(case["name"]))
         overall = cert.get("overall") if cert else ("refused" if rc == 2 else "no result")
         if overall in ("holds", "fails"):
             decided_cases += 1
@@ -206,6 +226,11 @@ def main():
               f"{'/'.join(case['overall_allowed']) or 'refused'}  {seconds:6.2f} s", flush=True)
         for kind, text in chk.failures:
             print(f"     {kind}: {text}", flush=True)
+        for kind, text in waived:
+            print(f"     KNOWN-LIMIT {kind}: {text}", flush=True)
+        if waived:
+            print(f"     KNOWN-LIMIT reason: {limits[case['name']]['reason']}", flush=True)
+            known.append(case["name"])
         if chk.failures:
             failed.append(case["name"])
         rows.append((case, rc, overall, seconds, chk.failures))
@@ -213,7 +238,8 @@ def main():
     print(f"\n{len(cases)} cases in {total:.1f} s: {decided_cases} decided (overall holds/fails), "
           f"{refused} refused as allowed, {len(cases) - decided_cases - refused} inconclusive "
           f"overall; {cond_decided} of {cond_total} conditions decided; "
-          f"{len(failed)} failing: {', '.join(failed) or 'none'}")
+          f"{len(failed)} failing: {', '.join(failed) or 'none'}; "
+          f"{len(known)} at a known limit: {', '.join(known) or 'none'}")
     if a.record:
         write_record(a.record, a.gradcert, rows, total)
     return 1 if failed else 0
