@@ -67,6 +67,10 @@ class BoundTree {
     std::string where_;
 };
 
+bool same_interval(const Interval& a, const Interval& b) {
+    return a.lo <= b.lo && b.lo <= a.lo && a.hi <= b.hi && b.hi <= a.hi;
+}
+
 void check_witness(const json& w, const Box& cluster, const Smoothed& f, const Ball& radius2,
                    const std::optional<Ball>& sigma, const std::string& where) {
     if (!w.is_object()) throw Unconfirmed(where + ": fails claim without a witness");
@@ -126,6 +130,18 @@ Verdict check_curvature(const json& block, const Box& cluster, const Smoothed& f
             throw Malformed(where + ": coordinates must have one entry per coordinate");
         const std::vector<Smoothed> pieces = separable_pieces(f);
         for (std::size_t i = 0; i < d; ++i) {
+            const std::string at = where + " coordinate " + std::to_string(i);
+            // {"same_as": j}: confirmed by coordinate j's tree once the checker's own pieces and
+            // the cluster's sides of i and j are identical (same 1-D claim on the same interval).
+            const long j = same_as(coords[i], i, at);
+            if (j >= 0) {
+                const std::size_t k = static_cast<std::size_t>(j);
+                if (!same_piece(pieces[i], i, pieces[k], k) ||
+                    !same_interval(cluster[i], cluster[k]))
+                    throw Unconfirmed(at + ": same_as " + std::to_string(j) +
+                                      ", but its piece or cluster side differs");
+                continue;
+            }
             const json& tree = coords[i].contains("tree") ? coords[i].at("tree") : coords[i];
             const Box side = {cluster[i]};
             BoundTree(View{&pieces[i], {static_cast<int>(i)}}, side, r2, certified,
