@@ -71,8 +71,11 @@ bool same_interval(const Interval& a, const Interval& b) {
     return a.lo <= b.lo && b.lo <= a.lo && a.hi <= b.hi && b.hi <= a.hi;
 }
 
+// A stated witness is confirmed whatever the claim (a certificate states no number the checker
+// does not confirm): its point within 3δ of every point of the cluster, its Rayleigh quotient
+// ≤ upper; `below_sigma` (a fails claim) also needs upper < σ (σ_m mode: ≤ 0).
 void check_witness(const json& w, const Box& cluster, const Smoothed& f, const Ball& radius2,
-                   const std::optional<Ball>& sigma, const std::string& where) {
+                   const std::optional<Ball>& sigma, bool below_sigma, const std::string& where) {
     if (!w.is_object()) throw Unconfirmed(where + ": fails claim without a witness");
     const std::size_t d = cluster.size();
     const Vec p = read_point(field(w, "point", where), d, where + " witness point");
@@ -98,6 +101,7 @@ void check_witness(const json& w, const Box& cluster, const Smoothed& f, const B
     if (!arb_le(q.p(), ball(u).p()))
         throw Unconfirmed(where + ": witness Rayleigh quotient " + str(q) + " not ≤ upper " +
                           str(u));
+    if (!below_sigma) return;
     const bool below = sigma ? arb_lt(ball(u).p(), sigma->p()) : arf_sgn(u.p()) <= 0;
     if (!below) throw Unconfirmed(where + ": witness upper " + str(u) + " is not below σ");
 }
@@ -156,9 +160,9 @@ Verdict check_curvature(const json& block, const Box& cluster, const Smoothed& f
             throw Unconfirmed(where + ": holds claim, but certified_lower " + str(certified) +
                               " is not ≥ σ");
     }
-    if (claim == Verdict::fails)
-        check_witness(block.contains("witness") ? block.at("witness") : json(), cluster, f, r2,
-                      sigma, where);
+    const json witness = block.contains("witness") ? block.at("witness") : json();
+    if (claim == Verdict::fails || !witness.is_null())
+        check_witness(witness, cluster, f, r2, sigma, claim == Verdict::fails, where);
     return claim;
 }
 
