@@ -1,5 +1,7 @@
 #include "verify/recheck/curvature.hpp"
 
+#include <algorithm>
+
 #include "verify/recheck/bounds.hpp"
 #include "verify/recheck/minimizers.hpp"
 
@@ -133,6 +135,7 @@ Verdict check_curvature(const json& block, const Box& cluster, const Smoothed& f
         if (!coords.is_array() || coords.size() != d)
             throw Malformed(where + ": coordinates must have one entry per coordinate");
         const std::vector<Smoothed> pieces = separable_pieces(f);
+        std::vector<std::size_t> written;  // coordinates confirmed by their own tree
         for (std::size_t i = 0; i < d; ++i) {
             const std::string at = where + " coordinate " + std::to_string(i);
             // {"same_as": j}: confirmed by coordinate j's tree once the checker's own pieces and
@@ -146,6 +149,14 @@ Verdict check_curvature(const json& block, const Box& cluster, const Smoothed& f
                                       ", but its piece or cluster side differs");
                 continue;
             }
+            // A written-out entry equal to an earlier confirmed one for an identical piece and
+            // cluster side is the same claim (certificates written before same_as existed).
+            const auto same = std::find_if(written.begin(), written.end(), [&](std::size_t k) {
+                return same_piece(pieces[i], i, pieces[k], k) &&
+                       same_interval(cluster[i], cluster[k]) && coords[i] == coords[k];
+            });
+            if (same != written.end()) continue;
+            written.push_back(i);
             const json& tree = coords[i].contains("tree") ? coords[i].at("tree") : coords[i];
             const Box side = {cluster[i]};
             BoundTree(View{&pieces[i], {static_cast<int>(i)}}, side, r2, certified,

@@ -1,5 +1,7 @@
 #include "verify/recheck/minimizers.hpp"
 
+#include <algorithm>
+
 namespace gradcert::recheck {
 
 using nlohmann::json;
@@ -280,6 +282,7 @@ std::vector<Box> check_minimizers(const json& block, const Family& fam, const Sm
         throw Malformed(where + ": coordinates must have one entry per coordinate");
     const std::vector<Smoothed> pieces = separable_pieces(f);
     std::vector<std::vector<Box>> per_coord;
+    std::vector<std::size_t> written;  // coordinates confirmed by their own tree
     for (std::size_t i = 0; i < coords.size(); ++i) {
         const std::string at = where + " coordinate " + std::to_string(i);
         // {"same_as": j}: coordinate j's confirmed clusters, once the checker's own pieces and
@@ -295,8 +298,21 @@ std::vector<Box> check_minimizers(const json& block, const Family& fam, const Sm
             per_coord.push_back(per_coord[k]);
             continue;
         }
+        // A written-out entry equal to an earlier confirmed one for an identical piece and
+        // domain side is the same claim (certificates written before same_as existed).
+        const auto same = std::find_if(written.begin(), written.end(), [&](std::size_t k) {
+            return same_piece(pieces[i], i, pieces[k], k) &&
+                   fmpq_equal(fam.domain[i].first.p(), fam.domain[k].first.p()) &&
+                   fmpq_equal(fam.domain[i].second.p(), fam.domain[k].second.p()) &&
+                   coords[i] == coords[k];
+        });
+        if (same != written.end()) {
+            per_coord.push_back(per_coord[*same]);
+            continue;
+        }
         const View view{&pieces[i], {static_cast<int>(i)}};
         per_coord.push_back(TreeWalk(view, {fam.domain[i]}, fam.precision_bits, at).run(coords[i]));
+        written.push_back(i);
     }
     std::vector<Box> full;
     const json& clusters = field(block, "clusters", where);
