@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <mpfr.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -148,6 +149,38 @@ void CurvatureRecorder::bound(int node, double lower) {
     TraceNode& n = trace_->nodes[static_cast<size_t>(node)];
     n.kind = TraceKind::bound;
     n.claim = lower;
+}
+
+double stated_curvature_bound(double lb, const std::optional<IntervalM>& sigma) {
+    if (!std::isfinite(lb)) return lb;
+    // Every quantity below is exact or rounded towards lb's side at 256 bits (σ_hi has the
+    // working precision, at most a few hundred bits; a double 53).
+    constexpr mpfr_prec_t prec = 320;
+    mpfr_t slack, cap, b;
+    mpfr_inits2(prec, slack, cap, b, static_cast<mpfr_ptr>(nullptr));
+    mpfr_set_d(slack, std::max(std::fabs(lb), std::ldexp(1.0, -60)), MPFR_RNDN);  // exact
+    mpfr_mul_2si(slack, slack, -40, MPFR_RNDN);                                   // exact
+    const bool above_sigma = sigma && mpfr_cmp_d(raw(sigma->upper()), lb) <= 0;
+    if (above_sigma) {
+        mpfr_set_d(cap, lb, MPFR_RNDN);
+        mpfr_sub(cap, cap, raw(sigma->upper()), MPFR_RNDD);  // (lb − σ_hi), down
+        mpfr_div_2ui(cap, cap, 1, MPFR_RNDD);
+        mpfr_min(slack, slack, cap, MPFR_RNDD);
+    } else if (!sigma && lb > 0) {
+        mpfr_set_d(cap, lb, MPFR_RNDN);
+        mpfr_div_2ui(cap, cap, 1, MPFR_RNDD);
+        mpfr_min(slack, slack, cap, MPFR_RNDD);
+    }
+    mpfr_set_d(b, lb, MPFR_RNDN);
+    mpfr_sub(b, b, slack, MPFR_RNDD);
+    double stated = mpfr_get_d(b, MPFR_RNDD);
+    // Rounding to a double may fall below σ_hi (or to 0): the smallest double ≥ σ_hi lies in
+    // [σ_hi, lb] because lb is a double ≥ σ_hi.
+    if (above_sigma && mpfr_cmp_d(raw(sigma->upper()), stated) > 0)
+        stated = mpfr_get_d(raw(sigma->upper()), MPFR_RNDU);
+    if (!sigma && lb > 0 && !(stated > 0)) stated = lb;
+    mpfr_clears(slack, cap, b, static_cast<mpfr_ptr>(nullptr));
+    return std::min(stated, lb);
 }
 
 RecheckSupport recheck_support(const expr::Decomposition& d) {
@@ -300,8 +333,15 @@ class Writer {
         const MinimizerTrace& t = trace_of(m);
         if (t.coordinates.empty()) return direct_minimizers(t);
         std::string s = "{\"coordinates\":[";
-        for (size_t i = 0; i < t.coordinates.size(); ++i)
-            s.append(i ? "," : "").append(cached_minimizers(*t.coordinates[i]));
+        std::map<const MinimizerTrace*, size_t> first;
+        for (size_t i = 0; i < t.coordinates.size(); ++i) {
+            s.append(i ? "," : "");
+            const auto [it, fresh] = first.try_emplace(t.coordinates[i].get(), i);
+            if (fresh)
+                s.append(cached_minimizers(*t.coordinates[i]));
+            else
+                s.append(fmt::format("{{\"same_as\":{}}}", it->second));
+        }
         s += "],\"clusters\":[";
         for (size_t k = 0; k < m.clusters.size(); ++k)
             s += (k ? "," : "") + std::string("{\"box\":") + box_json(m.clusters[k].box) + "}";
@@ -320,8 +360,15 @@ class Writer {
             node_json(t.nodes, 0, s);
         } else {
             s += ",\"coordinates\":[";
-            for (size_t i = 0; i < t.coordinates.size(); ++i)
-                s.append(i ? "," : "").append(cached_curvature(*t.coordinates[i]));
+            std::map<const CurvatureTrace*, size_t> first;
+            for (size_t i = 0; i < t.coordinates.size(); ++i) {
+                s.append(i ? "," : "");
+                const auto [it, fresh] = first.try_emplace(t.coordinates[i].get(), i);
+                if (fresh)
+                    s.append(cached_curvature(*t.coordinates[i]));
+                else
+                    s.append(fmt::format("{{\"same_as\":{}}}", it->second));
+            }
             s += "]";
         }
         return s + ",\"witness\":" + witness(t) + "}";
@@ -335,7 +382,10 @@ class Writer {
                ",\"upper\":" + hex(*t.witness_upper) + "}";
     }
 
-    // The separable search reuses one 1-D result for equal coordinates; so does the writer.
+    // The separable search reuses one 1-D result (one trace object) for coordinates with the same
+    // piece, domain side (curvature: cluster side) and δ; the writer states such a coordinate as
+    // {"same_as": j}, j the first coordinate of the block with that trace, and renders each trace
+    // once even across blocks.
     const std::string& cached_minimizers(const MinimizerTrace& t) {
         auto [it, fresh] = minimizers_.try_emplace(&t);
         if (fresh) it->second = direct_minimizers(t);

@@ -133,6 +133,14 @@ RecheckSupport recheck_support(const expr::Decomposition& d);
 // run without recording (options.minimizer/curvature.record_certificate).
 std::string certificate_json(const FamilyCheckResult& r);
 
+// The bound a certificate states for a curvature `bound` leaf whose search bound is `lb`: rounded
+// down by slack = 2^-40·max(|lb|, 2^-60) so that an independent enclosure can confirm a bound
+// that equals the true λ_min at a point of the box, but never across the verdict threshold:
+// with σ (its enclosure) and lb ≥ σ_hi the result stays ≥ σ_hi (slack at most (lb − σ_hi)/2,
+// none when lb = σ_hi); without σ (σ_m mode) and lb > 0 it stays > 0 (slack at most lb/2).
+// Always ≤ lb; infinite bounds are stated as they are (docs/certificate.md, "Stated bounds").
+double stated_curvature_bound(double lb, const std::optional<IntervalM>& sigma);
+
 // Exact C99 hexadecimal form of a number, as MPFR's %Ra prints it ("inf"/"-inf" for infinities).
 std::string hex_number(const Mpfr& x);
 std::string hex_number(double x);

@@ -111,13 +111,26 @@ std::pair<int, int> record_bisection(CurvatureRecorder& rec, int node, const Box
 }
 
 // Certificate: boxes still pending carry their parent's bound (their Hessians are among the
-// parent's); the result's bound and witness are copied into the trace.
+// parent's); every leaf states its bound rounded down (stated_curvature_bound) and the trace's
+// certified_lower is the least stated bound; the witness is copied into the trace. The search's
+// own result (out.certified_lower) is unchanged.
 std::shared_ptr<const CurvatureTrace> finish_trace(CurvatureRecorder& rec,
                                                    std::priority_queue<Pending> pending,
-                                                   const CurvatureResult& out) {
+                                                   const CurvatureResult& out,
+                                                   const std::optional<IntervalM>& sigma,
+                                                   bool failed) {
     for (; !pending.empty(); pending.pop()) rec.bound(pending.top().node, pending.top().lower);
     std::shared_ptr<CurvatureTrace> t = rec.finish();
-    t->certified_lower = out.certified_lower;
+    t->certified_lower = HUGE_VAL;
+    // With a witness below σ the claim is `fails` and no bound is compared with σ: the plain
+    // slack applies (a leaf bound equal to σ_hi may exceed the truth by less than any enclosure
+    // error, rastrigin-1d-gaussian stage 2).
+    const std::optional<IntervalM> threshold = failed ? std::nullopt : sigma;
+    for (TraceNode& n : t->nodes)
+        if (n.kind == TraceKind::bound) {
+            n.claim = stated_curvature_bound(n.claim, threshold);
+            t->certified_lower = std::min(t->certified_lower, n.claim);
+        }
     t->witness_upper = out.witness_upper;
     t->witness_point = out.witness_point;
     t->witness_direction = out.witness_direction;
@@ -181,7 +194,7 @@ CurvatureResult certify_curvature(const Objective& f, const Box& center, const I
     }
     double pending = queue.empty() ? HUGE_VAL : queue.top().lower;
     out.certified_lower = std::min(settled, pending);
-    if (recorder) out.trace = finish_trace(*recorder, queue, out);
+    if (recorder) out.trace = finish_trace(*recorder, queue, out, sigma, failed);
     return out;
 }
 

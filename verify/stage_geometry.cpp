@@ -130,7 +130,9 @@ std::shared_ptr<const CurvatureTrace> curvature_trace(
     const CurvatureResult& r, std::vector<std::shared_ptr<const CurvatureTrace>> coordinates) {
     auto t = std::make_shared<CurvatureTrace>();
     t->coordinates = std::move(coordinates);
-    t->certified_lower = r.certified_lower;
+    t->certified_lower = HUGE_VAL;  // the least stated bound of the coordinates' traces
+    for (const auto& c : t->coordinates)
+        t->certified_lower = std::min(t->certified_lower, c->certified_lower);
     t->witness_upper = r.witness_upper;
     t->witness_point = r.witness_point;
     t->witness_direction = r.witness_direction;

@@ -9,12 +9,15 @@ Applies N random single tamperings to the certificate, runs the checker on each 
                     a bound moved in the safe direction (a `bound` leaf or certified_lower
                     lowered, a witness `upper` raised, a cluster box enlarged) or a neutral edit
                     (a split point or an upper-bound point moved inside its range, a number
-                    changed by a few ulps where the claim may still hold); the checker decides;
+                    changed by a few ulps where the claim may still hold, a `same_as` retargeted
+                    to another earlier coordinate, sound when the pieces agree); the checker
+                    decides;
   accepted-unsafe   exit 0 after a change that makes a stated claim false: a `bound` leaf raised
                     by 10⁴(1 + |b|), certified_lower raised above a leaf, a witness `upper` lowered
                     by 10⁴(1 + |u|), a witness point moved 10³ away, a split point or an
                     upper-bound point moved outside its range, a cluster box moved off its keep
-                    leaves, a node deleted, a verdict or claim flipped (holds ↔ fails).
+                    leaves, a node deleted, a verdict or claim flipped (holds ↔ fails), a
+                    `same_as` naming its own or a later coordinate.
 Prints one line per accepted-unsafe mutation and a summary; exits 1 if any was accepted (must
 be 0), 2 on a usage error. The unmodified certificate must be confirmed first.
 """
@@ -58,6 +61,8 @@ def sites(cert):
                     out.append(("split", p, ctx))
                 elif k == "points":
                     out.append(("points", p, ctx))
+                elif k == "same_as":
+                    out.append(("same_as", p, ctx))
                 elif k == "box" and "clusters" in path:
                     out.append(("cluster", p, ctx))
                 elif k in ("claim", "convexity", "verdict", "overall", "gamma") and isinstance(v, str):
@@ -148,6 +153,13 @@ def mutate(cert, rng):
             return c, f"cluster box moved off its keep leaves at {where}", False
         v[i] = [hexf(lo - rng.uniform(0, 1e-3)), hexf(hi + rng.uniform(0, 1e-3))]
         return c, f"cluster box enlarged at {where}", True
+    if kind == "same_as":
+        i = path[-2]  # {"same_as": j} is coordinate i's entry
+        if rng.random() < 0.5 or i == 1:
+            put(c, path, i + rng.randrange(0, 2))
+            return c, f"same_as naming itself or a later coordinate at {where}", False
+        put(c, path, rng.randrange(0, i))
+        return c, f"same_as retargeted to another earlier coordinate at {where}", True
     if kind == "verdict":
         put(c, path, FLIP[v])
         return c, f"flip {v} → {FLIP[v]} at {where}", False

@@ -277,3 +277,29 @@ TEST_CASE("kernel moments and ridge factors in closed form", "[recheck]") {
     CHECK(arb_contains_zero(phi.p()));
     CHECK(mag_cmp_2exp_si(arb_radref(phi.p()), -100) < 0);
 }
+
+// separable3.json: `gradcert check tests/recheck/data/separable3.toml --certificate` (pieces of
+// x1 and x2 equal, x3's differs; the writer states coordinate 2 as {"same_as": 1}).
+TEST_CASE("same_as coordinates are confirmed only against the checker's own pieces", "[recheck]") {
+    const json cert = load("separable3");
+    REQUIRE(cert["stages"][0]["minimizers"]["coordinates"][1] == json::parse(R"({"same_as": 0})"));
+    CHECK(run(cert).outcome == Outcome::confirmed);
+    expect_rejected(
+        "separable3",
+        [](json& c) {
+            c["stages"][0]["minimizers"]["coordinates"][2] = {{"same_as", 1}};
+        },
+        Outcome::unconfirmed, "its piece or domain side differs");
+    expect_rejected(
+        "separable3",
+        [](json& c) {
+            c["stages"][0]["curvature"][0]["coordinates"][2] = {{"same_as", 0}};
+        },
+        Outcome::unconfirmed, "its piece or cluster side differs");
+    expect_rejected(
+        "separable3",
+        [](json& c) {
+            c["stages"][0]["minimizers"]["coordinates"][1] = {{"same_as", 2}};
+        },
+        Outcome::malformed, "same_as must name an earlier coordinate");
+}

@@ -10,6 +10,7 @@
 #include <mpfr.h>
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -285,15 +286,17 @@ TEST_CASE("certificate of a separable family has per-coordinate trees", "[certif
     REQUIRE(j["geometry"] == "separable");
     const json& st = j["stages"][0];
     REQUIRE(st["minimizers"]["coordinates"].size() == 3);
-    // Equal coordinates reuse the search's one 1-D result (coordinate 1's piece also holds the
-    // constant 10·dim, so only coordinates 2 and 3 are equal pieces).
-    CHECK(st["minimizers"]["coordinates"][1] == st["minimizers"]["coordinates"][2]);
+    // Equal coordinates reuse the search's one 1-D result, written {"same_as": j} (coordinate
+    // 1's piece also holds the constant 10·dim, so only coordinates 2 and 3 are equal pieces).
+    CHECK(st["minimizers"]["coordinates"][2] == json::parse(R"({"same_as": 1})"));
     CHECK(st["minimizers"]["coordinates"][0] != st["minimizers"]["coordinates"][1]);
     for (const json& c : st["minimizers"]["coordinates"])
-        check_direct_minimizers(c, json::parse(R"([["-5.12", "5.12"]])"), j["precision_bits"]);
+        if (!c.contains("same_as"))
+            check_direct_minimizers(c, json::parse(R"([["-5.12", "5.12"]])"), j["precision_bits"]);
     for (const json& cur : st["curvature"]) {
         REQUIRE(cur["coordinates"].size() == 3);
-        for (const json& c : cur["coordinates"]) check_curvature_tree(c);
+        for (const json& c : cur["coordinates"])
+            if (!c.contains("same_as")) check_curvature_tree(c);
         CHECK(cur["claim"] == "holds");
     }
 }
@@ -349,4 +352,35 @@ TEST_CASE("check --certificate to an unusable path exits 2 before any work", "[c
         CHECK(out.str().find("--certificate") != std::string::npos);
         CHECK(out.str().find("m=") == std::string::npos);  // no stage was checked
     }
+}
+
+TEST_CASE("stated curvature bounds are rounded down but never across the threshold",
+          "[certificate]") {
+    const double slack = std::ldexp(1.0, -40);
+    // Plain slack: 2^-40 relative (absolute 2^-100 near zero), rounded down.
+    CHECK(stated_curvature_bound(8.0, std::nullopt) <= 8.0 - 8.0 * slack);
+    CHECK(stated_curvature_bound(8.0, std::nullopt) >= 8.0 - 8.0 * slack * 1.0000001);
+    CHECK(stated_curvature_bound(-3.0, IntervalM(2.0)) <= -3.0 - 3.0 * slack);
+    CHECK(stated_curvature_bound(0.0, IntervalM(2.0)) < 0.0);
+    CHECK(stated_curvature_bound(-HUGE_VAL, std::nullopt) == -HUGE_VAL);
+    CHECK(stated_curvature_bound(HUGE_VAL, IntervalM(1.0)) == HUGE_VAL);
+    // lb ≥ σ_hi stays ≥ σ_hi: zero slack at equality, at most half the gap otherwise.
+    const IntervalM sigma(2.0);
+    CHECK(stated_curvature_bound(2.0, sigma) == 2.0);
+    const double just_above = std::nextafter(2.0, 3.0);
+    CHECK(stated_curvature_bound(just_above, sigma) >= 2.0);
+    CHECK(stated_curvature_bound(just_above, sigma) <= just_above);
+    CHECK(stated_curvature_bound(2.5, sigma) < 2.5);
+    CHECK(stated_curvature_bound(2.5, sigma) >= 2.0);
+    // σ_hi not a double (σ = 0.1 at 128 bits): the stated bound stays ≥ σ_hi exactly.
+    const IntervalM tenth = IntervalM(1) / IntervalM(10);
+    const double above_tenth = mpfr_get_d(raw(tenth.upper()), MPFR_RNDU);
+    const double stated = stated_curvature_bound(above_tenth, tenth);
+    CHECK(mpfr_cmp_d(raw(tenth.upper()), stated) <= 0);
+    CHECK(stated <= above_tenth);
+    // σ_m mode: positive stays positive.
+    const double tiny = std::ldexp(1.0, -1070);  // subnormal
+    CHECK(stated_curvature_bound(tiny, std::nullopt) > 0);
+    CHECK(stated_curvature_bound(1e-30, std::nullopt) > 0);
+    CHECK(stated_curvature_bound(1e-30, std::nullopt) < 1e-30);
 }

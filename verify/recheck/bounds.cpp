@@ -130,9 +130,12 @@ bool pieces(const Box& box, int depth, const std::function<bool(const Box&)>& te
 
 // Deep but budgeted: where a claim is true with a thin margin only a thin layer of pieces
 // fails (a ball's 30-bit radius loses about 2^-30 of an enclosure's width), so the cost grows
-// with the depth, not exponentially; a false claim exhausts the budget.
+// with the depth, not exponentially; a false claim exhausts the budget. The budget is sized for
+// bounds attained along whole curves of a wide box (cos-quadratic-2d: λ_min = 2 − 13k on every
+// line w·x = 2πj, a certificate bound 2^-40 below it needs about 20000 pieces at δ = 1, since
+// an entry's lower end is known only to 2^-30 of its range there).
 bool on_pieces(const Box& box, int depth, const std::function<bool(const Box&)>& test) {
-    long budget = 1000;
+    long budget = 60000;
     return pieces(box, depth, test, budget);
 }
 

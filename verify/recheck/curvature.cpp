@@ -1,5 +1,7 @@
 #include "verify/recheck/curvature.hpp"
 
+#include <algorithm>
+
 #include "verify/recheck/bounds.hpp"
 #include "verify/recheck/minimizers.hpp"
 
@@ -67,8 +69,15 @@ class BoundTree {
     std::string where_;
 };
 
+bool same_interval(const Interval& a, const Interval& b) {
+    return a.lo <= b.lo && b.lo <= a.lo && a.hi <= b.hi && b.hi <= a.hi;
+}
+
+// A stated witness is confirmed whatever the claim (a certificate states no number the checker
+// does not confirm): its point within 3δ of every point of the cluster, its Rayleigh quotient
+// ≤ upper; `below_sigma` (a fails claim) also needs upper < σ (σ_m mode: ≤ 0).
 void check_witness(const json& w, const Box& cluster, const Smoothed& f, const Ball& radius2,
-                   const std::optional<Ball>& sigma, const std::string& where) {
+                   const std::optional<Ball>& sigma, bool below_sigma, const std::string& where) {
     if (!w.is_object()) throw Unconfirmed(where + ": fails claim without a witness");
     const std::size_t d = cluster.size();
     const Vec p = read_point(field(w, "point", where), d, where + " witness point");
@@ -94,6 +103,7 @@ void check_witness(const json& w, const Box& cluster, const Smoothed& f, const B
     if (!arb_le(q.p(), ball(u).p()))
         throw Unconfirmed(where + ": witness Rayleigh quotient " + str(q) + " not ≤ upper " +
                           str(u));
+    if (!below_sigma) return;
     const bool below = sigma ? arb_lt(ball(u).p(), sigma->p()) : arf_sgn(u.p()) <= 0;
     if (!below) throw Unconfirmed(where + ": witness upper " + str(u) + " is not below σ");
 }
@@ -125,7 +135,28 @@ Verdict check_curvature(const json& block, const Box& cluster, const Smoothed& f
         if (!coords.is_array() || coords.size() != d)
             throw Malformed(where + ": coordinates must have one entry per coordinate");
         const std::vector<Smoothed> pieces = separable_pieces(f);
+        std::vector<std::size_t> written;  // coordinates confirmed by their own tree
         for (std::size_t i = 0; i < d; ++i) {
+            const std::string at = where + " coordinate " + std::to_string(i);
+            // {"same_as": j}: confirmed by coordinate j's tree once the checker's own pieces and
+            // the cluster's sides of i and j are identical (same 1-D claim on the same interval).
+            const long j = same_as(coords[i], i, at);
+            if (j >= 0) {
+                const std::size_t k = static_cast<std::size_t>(j);
+                if (!same_piece(pieces[i], i, pieces[k], k) ||
+                    !same_interval(cluster[i], cluster[k]))
+                    throw Unconfirmed(at + ": same_as " + std::to_string(j) +
+                                      ", but its piece or cluster side differs");
+                continue;
+            }
+            // A written-out entry equal to an earlier confirmed one for an identical piece and
+            // cluster side is the same claim (certificates written before same_as existed).
+            const auto same = std::find_if(written.begin(), written.end(), [&](std::size_t k) {
+                return same_piece(pieces[i], i, pieces[k], k) &&
+                       same_interval(cluster[i], cluster[k]) && coords[i] == coords[k];
+            });
+            if (same != written.end()) continue;
+            written.push_back(i);
             const json& tree = coords[i].contains("tree") ? coords[i].at("tree") : coords[i];
             const Box side = {cluster[i]};
             BoundTree(View{&pieces[i], {static_cast<int>(i)}}, side, r2, certified,
@@ -140,9 +171,9 @@ Verdict check_curvature(const json& block, const Box& cluster, const Smoothed& f
             throw Unconfirmed(where + ": holds claim, but certified_lower " + str(certified) +
                               " is not ≥ σ");
     }
-    if (claim == Verdict::fails)
-        check_witness(block.contains("witness") ? block.at("witness") : json(), cluster, f, r2,
-                      sigma, where);
+    const json witness = block.contains("witness") ? block.at("witness") : json();
+    if (claim == Verdict::fails || !witness.is_null())
+        check_witness(witness, cluster, f, r2, sigma, claim == Verdict::fails, where);
     return claim;
 }
 

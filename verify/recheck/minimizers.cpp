@@ -1,5 +1,7 @@
 #include "verify/recheck/minimizers.hpp"
 
+#include <algorithm>
+
 namespace gradcert::recheck {
 
 using nlohmann::json;
@@ -246,6 +248,28 @@ std::vector<Smoothed> separable_pieces(const Smoothed& f) {
     return pieces;
 }
 
+bool same_piece(const Smoothed& a, std::size_t i, const Smoothed& b, std::size_t j) {
+    if (a.poly.size() != b.poly.size() || a.ridges.size() != b.ridges.size()) return false;
+    for (auto p = a.poly.begin(), q = b.poly.begin(); p != a.poly.end(); ++p, ++q)
+        if (p->first[i] != q->first[j] || !arb_equal(p->second.p(), q->second.p())) return false;
+    for (std::size_t k = 0; k < a.ridges.size(); ++k) {
+        const Term& r = a.ridges[k];
+        const Term& t = b.ridges[k];
+        if (r.g != t.g || !arb_equal(r.c.p(), t.c.p()) || !arb_equal(r.b.p(), t.b.p()) ||
+            !arb_equal(r.w[i].p(), t.w[j].p()))
+            return false;
+    }
+    return true;
+}
+
+long same_as(const json& entry, std::size_t i, const std::string& where) {
+    if (!entry.is_object() || !entry.contains("same_as")) return -1;
+    const json& j = entry.at("same_as");
+    if (!j.is_number_integer() || j.get<long>() < 0 || j.get<long>() >= static_cast<long>(i))
+        throw Malformed(where + ": same_as must name an earlier coordinate");
+    return j.get<long>();
+}
+
 std::vector<Box> check_minimizers(const json& block, const Family& fam, const Smoothed& f,
                                   bool separable, const std::string& where) {
     if (!separable) {
@@ -258,11 +282,37 @@ std::vector<Box> check_minimizers(const json& block, const Family& fam, const Sm
         throw Malformed(where + ": coordinates must have one entry per coordinate");
     const std::vector<Smoothed> pieces = separable_pieces(f);
     std::vector<std::vector<Box>> per_coord;
+    std::vector<std::size_t> written;  // coordinates confirmed by their own tree
     for (std::size_t i = 0; i < coords.size(); ++i) {
+        const std::string at = where + " coordinate " + std::to_string(i);
+        // {"same_as": j}: coordinate j's confirmed clusters, once the checker's own pieces and
+        // exact domain sides of i and j are seen to be identical.
+        const long j = same_as(coords[i], i, at);
+        if (j >= 0) {
+            const std::size_t k = static_cast<std::size_t>(j);
+            if (!same_piece(pieces[i], i, pieces[k], k) ||
+                !fmpq_equal(fam.domain[i].first.p(), fam.domain[k].first.p()) ||
+                !fmpq_equal(fam.domain[i].second.p(), fam.domain[k].second.p()))
+                throw Unconfirmed(at + ": same_as " + std::to_string(j) +
+                                  ", but its piece or domain side differs");
+            per_coord.push_back(per_coord[k]);
+            continue;
+        }
+        // A written-out entry equal to an earlier confirmed one for an identical piece and
+        // domain side is the same claim (certificates written before same_as existed).
+        const auto same = std::find_if(written.begin(), written.end(), [&](std::size_t k) {
+            return same_piece(pieces[i], i, pieces[k], k) &&
+                   fmpq_equal(fam.domain[i].first.p(), fam.domain[k].first.p()) &&
+                   fmpq_equal(fam.domain[i].second.p(), fam.domain[k].second.p()) &&
+                   coords[i] == coords[k];
+        });
+        if (same != written.end()) {
+            per_coord.push_back(per_coord[*same]);
+            continue;
+        }
         const View view{&pieces[i], {static_cast<int>(i)}};
-        per_coord.push_back(TreeWalk(view, {fam.domain[i]}, fam.precision_bits,
-                                     where + " coordinate " + std::to_string(i))
-                                .run(coords[i]));
+        per_coord.push_back(TreeWalk(view, {fam.domain[i]}, fam.precision_bits, at).run(coords[i]));
+        written.push_back(i);
     }
     std::vector<Box> full;
     const json& clusters = field(block, "clusters", where);

@@ -21,6 +21,14 @@ std::vector<Box> check_minimizers(const nlohmann::json& block, const Family& fam
 // (the constant terms are dropped). Throws Unconfirmed if a term depends on two coordinates.
 std::vector<Smoothed> separable_pieces(const Smoothed& f);
 
+// Whether piece i of `a` and piece j of `b` (separable_pieces) are the same 1-D function of their
+// own coordinate: equal exponents and exactly equal coefficient balls, ridge by ridge in order.
+bool same_piece(const Smoothed& a, std::size_t i, const Smoothed& b, std::size_t j);
+
+// A separable coordinate entry {"same_as": j} (docs/certificate.md): j, checked to name an earlier
+// coordinate of the same list, or −1 for an entry written out.
+long same_as(const nlohmann::json& entry, std::size_t i, const std::string& where);
+
 Box read_box(const nlohmann::json& j, std::size_t dim, const std::string& where);
 Vec read_point(const nlohmann::json& j, std::size_t dim, const std::string& where);
 
