@@ -44,7 +44,8 @@ sgd::TrainResult train_resumable(const sgd::TrainConfig& cfg, const sgd::DataSpl
     options.stop_after_epoch = stop_after_epoch;
     if (progress != nullptr) {
         const int last = stop_after_epoch > 0 ? stop_after_epoch : cfg.run.epochs;
-        print_run_progress(*progress, fmt::format("up to epoch {} (resumed where a checkpoint exists)", last));
+        print_run_progress(*progress,
+                           fmt::format("up to epoch {} (resumed where a checkpoint exists)", last));
         options.on_epoch = [progress, last](const sgd::EpochRecord& e) {
             print_run_progress(*progress, fmt::format("epoch {}/{}, test accuracy {:.4f}, {:.0f} s",
                                                       e.epoch, last, e.test_acc, e.wall_seconds));
