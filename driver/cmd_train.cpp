@@ -1,5 +1,5 @@
 // `gradcert train CONFIG.toml [--out DIR] [--resume]`: one training run of the reference SGD
-// engine (numerics/sgd/trainer.hpp); configuration keys in numerics/sgd/CONFIG.md.
+// engine (numerics/engine/trainer.hpp); configuration keys in numerics/engine/CONFIG.md.
 // Exit status: 0 finished, 2 bad input (configuration, data, output directory), 3 diverged.
 #include <cstdio>
 #include <filesystem>
@@ -8,8 +8,8 @@
 
 #include "driver/command.hpp"
 #include "driver/output_paths.hpp"
-#include "numerics/sgd/config.hpp"
-#include "numerics/sgd/trainer.hpp"
+#include "numerics/engine/config.hpp"
+#include "numerics/engine/trainer.hpp"
 
 namespace gradcert::driver {
 
@@ -24,16 +24,16 @@ struct TrainArgs {
 
 int run_train(const TrainArgs& args) {
     namespace fs = std::filesystem;
-    const sgd::TrainConfig cfg = sgd::load_train_config(args.config);
+    const engine::TrainConfig cfg = engine::load_train_config(args.config);
     const fs::path out =
         args.out.empty() ? fs::path("runs") / fs::path(args.config).stem() : fs::path(args.out);
     require_writable_directory("--out", out);
-    sgd::TrainOptions options;
+    engine::TrainOptions options;
     options.resume = args.resume;
-    options.progress = args.quiet ? sgd::ProgressMode::none : sgd::ProgressMode::automatic;
-    const sgd::TrainResult r = sgd::train(cfg, out, options);
+    options.progress = args.quiet ? engine::ProgressMode::none : engine::ProgressMode::automatic;
+    const engine::TrainResult r = engine::train(cfg, out, options);
     if (!r.epochs.empty()) {
-        const sgd::EpochRecord& last = r.epochs.back();
+        const engine::EpochRecord& last = r.epochs.back();
         std::printf(
             "%s: %s after %zu epochs, %llu steps, %.1f s; test accuracy %.4f, test loss "
             "%.4f; outputs in %s\n",
@@ -51,7 +51,7 @@ int run_train(const TrainArgs& args) {
 
 Runner setup_train(CLI::App& sub) {
     auto args = std::make_shared<TrainArgs>();
-    sub.add_option("config", args->config, "run configuration (TOML, see numerics/sgd/CONFIG.md)")
+    sub.add_option("config", args->config, "run configuration (TOML, see numerics/engine/CONFIG.md)")
         ->required();
     sub.add_option("--out", args->out, "output directory (default runs/<config name>)");
     sub.add_flag("--resume", args->resume,

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "numerics/sgd/data_load.hpp"
+#include "numerics/engine/data_load.hpp"
 #include "reports/markdown.hpp"
 #include "reports/svg_plot.hpp"
 #include "verify/empirical/report_support.hpp"
@@ -232,7 +232,7 @@ verify::ExperimentOutcome run_noise_scaling_report(const verify::ExperimentConte
     const ExperimentTable table = load_experiment_table(ctx, "noise_scaling");
     NoiseScalingConfig config = noise_scaling_config(table);
     config.train.run.threads = ctx.threads;
-    const sgd::DataSplit data = sgd::load_training_data(config.train);
+    const engine::DataSplit data = engine::load_training_data(config.train);
     NoiseScalingResult result =
         run_noise_scaling(config, data, experiment_work(ctx, "noise_scaling"), ctx.resume);
     result.wall_seconds =

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "numerics/sgd/data_load.hpp"
+#include "numerics/engine/data_load.hpp"
 #include "reports/markdown.hpp"
 #include "reports/svg_plot.hpp"
 #include "verify/empirical/report_support.hpp"
@@ -258,7 +258,7 @@ verify::ExperimentOutcome run_schedules_report(const verify::ExperimentContext& 
     const ExperimentTable table = load_experiment_table(ctx, "schedules");
     SchedulesConfig config = schedules_config(table);
     config.train.run.threads = ctx.threads;
-    const sgd::DataSplit data = sgd::load_training_data(config.train);
+    const engine::DataSplit data = engine::load_training_data(config.train);
     const SchedulesResult result =
         run_schedules(config, data, experiment_work(ctx, "schedules"), ctx.resume);
     ExperimentOutcome outcome = reports::schedules_outcome(result);

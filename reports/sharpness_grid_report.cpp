@@ -8,7 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "numerics/sgd/data_load.hpp"
+#include "numerics/engine/data_load.hpp"
 #include "reports/markdown.hpp"
 #include "reports/svg_plot.hpp"
 #include "verify/empirical/report_support.hpp"
@@ -232,7 +232,7 @@ verify::ExperimentOutcome run_sharpness_grid_report(const verify::ExperimentCont
     const ExperimentTable table = load_experiment_table(ctx, "sharpness_grid");
     SharpnessGridConfig config = sharpness_grid_config(table);
     config.train.run.threads = ctx.threads;
-    const sgd::DataSplit data = sgd::load_training_data(config.train);
+    const engine::DataSplit data = engine::load_training_data(config.train);
     const SharpnessGridResult result =
         run_sharpness_grid(config, data, experiment_work(ctx, "sharpness_grid"), ctx.resume);
     ExperimentOutcome outcome = reports::sharpness_grid_outcome(result);

@@ -20,13 +20,13 @@
 #include <string>
 #include <vector>
 
-#include "numerics/sgd/layer_conv.hpp"
-#include "numerics/sgd/model.hpp"
-#include "numerics/sgd/model_zoo.hpp"
-#include "numerics/sgd/optimizer.hpp"
-#include "numerics/sgd/threads.hpp"
+#include "numerics/engine/layer_conv.hpp"
+#include "numerics/engine/model.hpp"
+#include "numerics/engine/model_zoo.hpp"
+#include "numerics/engine/optimizer.hpp"
+#include "numerics/engine/threads.hpp"
 
-using namespace gradcert::sgd;
+using namespace gradcert::engine;
 
 namespace {
 

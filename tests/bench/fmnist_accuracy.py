@@ -18,7 +18,7 @@ the file holds.
 
 - engine: `gradcert train` on a copy of the config with the seed replaced and the Hessian and
   sharpness probes switched off (they do not touch the weights; this only saves time).
-- torch-kaiming: the same architecture (tests/sgd/torch_reference.py), the engine's
+- torch-kaiming: the same architecture (tests/engine/torch_reference.py), the engine's
   initialisation rule (Kaiming normal, gain √2, fan-in, zero biases), the same normalisation
   (train mean 0.28604, std 0.35302), a fresh permutation per epoch, the last partial batch
   dropped like the engine, mean cross-entropy, plain SGD; train loss averaged over the epoch's
@@ -45,7 +45,7 @@ import tomllib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-sys.path.insert(0, os.path.join(HERE, "..", "sgd"))
+sys.path.insert(0, os.path.join(HERE, "..", "engine"))
 
 GOAL = 0.89
 MEAN, STD = 0.28604, 0.35302  # Fashion-MNIST train pixel statistics (docs/engine.md)
@@ -68,7 +68,7 @@ def parse_seeds(text):
 
 
 def read_config(path):
-    """The keys the PyTorch side needs, with the engine's defaults (numerics/sgd/CONFIG.md)."""
+    """The keys the PyTorch side needs, with the engine's defaults (numerics/engine/CONFIG.md)."""
     with open(path, "rb") as f:
         cfg = tomllib.load(f)
     get = lambda section, key, default: cfg.get(section, {}).get(key, default)

@@ -5,7 +5,7 @@ Usage: tests/bench/sgd_vs_torch.py [--bench build-dir/bench/bench_sgd] [--models
                                    [--batches 32,128] [--threads 2] [--seconds 2] [--repeats 3]
 
 Both sides run full training steps (forward, backward, plain SGD update, lr 0.01) on the same
-models (PyTorch modules from tests/sgd/torch_reference.py, which the cross-check test proves equal
+models (PyTorch modules from tests/engine/torch_reference.py, which the cross-check test proves equal
 to the engine's), random N(0, 1) 3×32×32 inputs and 10 classes, with the same thread count, after
 two warm-up steps; each rate is the median of `repeats` timings of at least `seconds` seconds.
 For each (model, batch) the engine and PyTorch are measured back to back, so both see the same
@@ -22,7 +22,7 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "sgd"))
+sys.path.insert(0, os.path.join(HERE, "..", "engine"))
 
 
 def torch_rate(model_name, batch, threads, seconds, repeats):

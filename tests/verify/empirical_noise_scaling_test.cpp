@@ -7,7 +7,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "numerics/sgd/data_load.hpp"
+#include "numerics/engine/data_load.hpp"
 #include "verify/empirical/noise_scaling.hpp"
 
 using namespace gradcert;
@@ -42,7 +42,7 @@ fs::path temp_dir(const std::string& name) {
 
 TEST_CASE("noise scaling: corrected slope −1 and resume", "[verify][empirical]") {
     const NoiseScalingConfig c = tiny_config();
-    const sgd::DataSplit data = sgd::load_training_data(c.train);
+    const engine::DataSplit data = engine::load_training_data(c.train);
     const fs::path work = temp_dir("noise");
     const NoiseScalingResult r = run_noise_scaling(c, data, work, false);
     REQUIRE(r.points.size() == 2);

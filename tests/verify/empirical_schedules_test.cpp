@@ -7,7 +7,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "numerics/sgd/data_load.hpp"
+#include "numerics/engine/data_load.hpp"
 #include "numerics/util/error.hpp"
 #include "verify/empirical/schedules.hpp"
 
@@ -40,7 +40,7 @@ SchedulesConfig tiny_schedules() {
 
 TEST_CASE("schedules: equal-δ arms, updates, probes and resume", "[verify][empirical]") {
     const SchedulesConfig c = tiny_schedules();
-    const sgd::DataSplit data = sgd::load_training_data(c.train);
+    const engine::DataSplit data = engine::load_training_data(c.train);
     const fs::path work =
         fs::temp_directory_path() / ("gradcert-schedules-" + std::to_string(::getpid()));
     const SchedulesResult r = run_schedules(c, data, work, false);

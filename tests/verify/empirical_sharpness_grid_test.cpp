@@ -6,7 +6,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "numerics/sgd/data_load.hpp"
+#include "numerics/engine/data_load.hpp"
 #include "verify/empirical/sharpness_grid.hpp"
 
 using namespace gradcert;
@@ -75,7 +75,7 @@ TEST_CASE("sharpness grid: tiny synthetic grid and resume", "[verify][empirical]
     c.power_iterations = 6;
     c.sharpness_size = 128;
     c.bootstrap = 200;
-    const sgd::DataSplit data = sgd::load_training_data(c.train);
+    const engine::DataSplit data = engine::load_training_data(c.train);
     const fs::path work =
         fs::temp_directory_path() / ("gradcert-grid-" + std::to_string(::getpid()));
     const SharpnessGridResult r = run_sharpness_grid(c, data, work, false);

@@ -117,7 +117,7 @@ void ExperimentTable::check_keys(const std::set<std::string>& extra) const {
     }
 }
 
-sgd::TrainConfig without_probes(sgd::TrainConfig cfg) {
+engine::TrainConfig without_probes(engine::TrainConfig cfg) {
     cfg.probe.every_steps = 0;
     cfg.probe.at_epoch_end = false;
     cfg.probe.noise = cfg.probe.hessian = cfg.probe.sharpness = false;
@@ -125,8 +125,8 @@ sgd::TrainConfig without_probes(sgd::TrainConfig cfg) {
     return cfg;
 }
 
-sgd::TrainConfig ExperimentTable::train_config() const {
-    sgd::TrainConfig cfg = without_probes({});
+engine::TrainConfig ExperimentTable::train_config() const {
+    engine::TrainConfig cfg = without_probes({});
     cfg.source = where();
     cfg.data.dataset = get_string("dataset", cfg.data.dataset);
     cfg.data.path = get_string("data_path", cfg.data.path);
@@ -142,8 +142,8 @@ sgd::TrainConfig ExperimentTable::train_config() const {
     cfg.run.epochs = get_int("epochs", cfg.run.epochs);
     cfg.run.seed = static_cast<std::uint64_t>(get_int("seed", 0));
     try {
-        sgd::validate_config(cfg);
-        sgd::check_model_name(cfg);
+        engine::validate_config(cfg);
+        engine::check_model_name(cfg);
     } catch (const InputError& e) {
         throw InputError(std::string(e.what()));
     }

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "numerics/sgd/config.hpp"
+#include "numerics/engine/config.hpp"
 
 namespace toml {
 inline namespace v3 {
@@ -42,7 +42,7 @@ class ExperimentTable {
     bool has(const std::string& key) const;
 
     // The shared training keys above, on top of a default TrainConfig (probes off).
-    sgd::TrainConfig train_config() const;
+    engine::TrainConfig train_config() const;
 
     // Throws InputError if the table holds a key outside common_keys() ∪ `extra`.
     void check_keys(const std::set<std::string>& extra) const;
@@ -61,6 +61,6 @@ class ExperimentTable {
 };
 
 // A TrainConfig with every probe switched off (experiments probe explicitly where they need to).
-sgd::TrainConfig without_probes(sgd::TrainConfig cfg);
+engine::TrainConfig without_probes(engine::TrainConfig cfg);
 
 }  // namespace gradcert::verify

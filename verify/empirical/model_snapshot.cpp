@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "numerics/sgd/checkpoint.hpp"
+#include "numerics/engine/checkpoint.hpp"
 #include "numerics/util/error.hpp"
 #include "verify/empirical/run_store.hpp"
 
@@ -14,11 +14,11 @@ namespace {
 
 const char* const kCheckpoint = "checkpoint.bin";
 
-std::unique_ptr<sgd::Model> model_from_checkpoint(const sgd::TrainConfig& cfg,
-                                                  const sgd::DataSplit& data, const fs::path& dir) {
-    std::unique_ptr<sgd::Model> model =
-        sgd::make_model(sgd::model_spec_for(cfg, data.train), cfg.run.seed);
-    const sgd::Checkpoint ck = sgd::read_checkpoint(dir / kCheckpoint);
+std::unique_ptr<engine::Model> model_from_checkpoint(const engine::TrainConfig& cfg,
+                                                  const engine::DataSplit& data, const fs::path& dir) {
+    std::unique_ptr<engine::Model> model =
+        engine::make_model(engine::model_spec_for(cfg, data.train), cfg.run.seed);
+    const engine::Checkpoint ck = engine::read_checkpoint(dir / kCheckpoint);
     const std::vector<float>& params = ck.blob("params");
     const std::vector<float>& buffers = ck.blob("buffers");
     if (params.size() != model->params().size() || buffers.size() != model->buffers().size())
@@ -33,23 +33,23 @@ std::unique_ptr<sgd::Model> model_from_checkpoint(const sgd::TrainConfig& cfg,
 
 int checkpointed_epochs(const fs::path& dir) {
     if (!fs::exists(dir / kCheckpoint)) return 0;
-    return sgd::read_checkpoint(dir / kCheckpoint).header.at("epochs_done").get<int>();
+    return engine::read_checkpoint(dir / kCheckpoint).header.at("epochs_done").get<int>();
 }
 
-std::unique_ptr<sgd::Model> model_after_epoch(const sgd::TrainConfig& cfg,
-                                              const sgd::DataSplit& data, const fs::path& dir,
+std::unique_ptr<engine::Model> model_after_epoch(const engine::TrainConfig& cfg,
+                                              const engine::DataSplit& data, const fs::path& dir,
                                               int epoch, const RunProgress* progress) {
     if (epoch < 0 || epoch > cfg.run.epochs)
         throw InputError(cfg.source + ": measurement epoch " + std::to_string(epoch) +
                          " outside [0, epochs]");
-    if (epoch == 0) return sgd::make_model(sgd::model_spec_for(cfg, data.train), cfg.run.seed);
+    if (epoch == 0) return engine::make_model(engine::model_spec_for(cfg, data.train), cfg.run.seed);
     int done = checkpointed_epochs(dir);
     if (done > epoch) {
         fs::remove_all(dir);
         done = 0;
     }
     if (done < epoch) {
-        sgd::TrainResult r = train_resumable(cfg, data, dir, epoch, progress);
+        engine::TrainResult r = train_resumable(cfg, data, dir, epoch, progress);
         if (static_cast<int>(r.epochs.size()) != epoch)
             throw std::runtime_error(cfg.source + ": training stopped at epoch " +
                                      std::to_string(r.epochs.size()) + " (status " + r.status +

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "numerics/sgd/trainer.hpp"
+#include "numerics/engine/trainer.hpp"
 #include "verify/empirical/run_store.hpp"
 
 namespace gradcert::verify {
@@ -13,8 +13,8 @@ namespace gradcert::verify {
 // and filled from the run's checkpoint in `dir`, training up to `epoch` first if the checkpoint
 // is behind. A checkpoint already past `epoch` cannot be rewound: the run is restarted.
 // `progress` as in train_resumable.
-std::unique_ptr<sgd::Model> model_after_epoch(const sgd::TrainConfig& cfg,
-                                              const sgd::DataSplit& data,
+std::unique_ptr<engine::Model> model_after_epoch(const engine::TrainConfig& cfg,
+                                              const engine::DataSplit& data,
                                               const std::filesystem::path& dir, int epoch,
                                               const RunProgress* progress = nullptr);
 

@@ -6,10 +6,10 @@
 #include <chrono>
 #include <cmath>
 
-#include "numerics/sgd/config.hpp"
-#include "numerics/sgd/probe.hpp"
-#include "numerics/sgd/threads.hpp"
-#include "numerics/sgd/train_rng.hpp"
+#include "numerics/engine/config.hpp"
+#include "numerics/engine/probe.hpp"
+#include "numerics/engine/threads.hpp"
+#include "numerics/engine/train_rng.hpp"
 #include "numerics/util/error.hpp"
 #include "verify/empirical/model_snapshot.hpp"
 #include "verify/empirical/run_store.hpp"
@@ -70,7 +70,7 @@ double slope_of(const NoiseScalingConfig& c, int m, const std::vector<std::vecto
 NoiseAtBatch analyse_batch(const NoiseScalingConfig& c, int b, int n, int m,
                            std::vector<double> values) {
     NoiseAtBatch a;
-    a.estimate = sgd::noise_from_samples(values, b, m, n, c.train.optim.lr, c.confidence);
+    a.estimate = engine::noise_from_samples(values, b, m, n, c.train.optim.lr, c.confidence);
     const double mu = mean(values), sd = sample_sd(values);
     a.corrected = mu * (m - 1.0) / (m - static_cast<double>(b));
     a.chi2_dof = sd > 0.0 ? 2.0 * mu * mu / (sd * sd) : std::numeric_limits<double>::infinity();
@@ -116,7 +116,7 @@ RawPoint raw_from_json(const nlohmann::json& j) {
 }
 
 // The K values s_k for every b at the weights of `model`.
-RawPoint measure_point(const NoiseScalingConfig& c, const sgd::DataSplit& data, sgd::Model& model,
+RawPoint measure_point(const NoiseScalingConfig& c, const engine::DataSplit& data, engine::Model& model,
                        int epoch) {
     const int n = data.train.size(), m = pool_size(c, n);
     if (!model.buffers().empty())
@@ -124,14 +124,14 @@ RawPoint measure_point(const NoiseScalingConfig& c, const sgd::DataSplit& data, 
                          c.train.model.name +
                          " has buffers, so a gradient over a set would depend on the chunking)");
     const std::vector<int> order =
-        sgd::shuffled_indices(n, sgd::stream_key(c.train.run.seed, sgd::Stream::probe_pool));
+        engine::shuffled_indices(n, engine::stream_key(c.train.run.seed, engine::Stream::probe_pool));
     const std::vector<int> pool(order.begin(), order.begin() + m);
-    sgd::BatchAssembler assembler;
+    engine::BatchAssembler assembler;
     RawPoint r;
     std::vector<double> g_pool, g;
     int correct = 0;
     r.pool_loss =
-        sgd::mean_gradient(model, data.train, pool, kMaxChunk, g_pool, assembler, &correct);
+        engine::mean_gradient(model, data.train, pool, kMaxChunk, g_pool, assembler, &correct);
     r.pool_accuracy = static_cast<double>(correct) / m;
     double norm2 = 0.0;
     for (double v : g_pool) norm2 += v * v;
@@ -140,14 +140,14 @@ RawPoint measure_point(const NoiseScalingConfig& c, const sgd::DataSplit& data, 
     for (int b : c.batches) {
         std::vector<double> values;
         for (int k = 0; k < c.samples; ++k) {
-            const std::uint64_t key = sgd::stream_key(
-                c.train.run.seed, sgd::Stream::probe_batches,
+            const std::uint64_t key = engine::stream_key(
+                c.train.run.seed, engine::Stream::probe_batches,
                 static_cast<std::uint64_t>(epoch) * 1000003ULL + static_cast<std::uint64_t>(b),
                 static_cast<std::uint64_t>(k));
-            const std::vector<int> pick = sgd::sample_without_replacement(m, b, key);
+            const std::vector<int> pick = engine::sample_without_replacement(m, b, key);
             chosen.clear();
             for (int p : pick) chosen.push_back(pool[static_cast<std::size_t>(p)]);
-            sgd::mean_gradient(model, data.train, chosen, std::min(b, kMaxChunk), g, assembler);
+            engine::mean_gradient(model, data.train, chosen, std::min(b, kMaxChunk), g, assembler);
             double s = 0.0;
             for (std::size_t i = 0; i < g.size(); ++i) s += (g[i] - g_pool[i]) * (g[i] - g_pool[i]);
             values.push_back(s);
@@ -169,7 +169,7 @@ nlohmann::json ci_json(const BootstrapInterval& b) {
     return {{"estimate", b.estimate}, {"lo", b.lo}, {"hi", b.hi}, {"replicates", b.replicates}};
 }
 
-nlohmann::json interval_json(const sgd::Interval95& i) {
+nlohmann::json interval_json(const engine::Interval95& i) {
     return {i.value, i.lo, i.hi};
 }
 
@@ -219,7 +219,7 @@ NoisePoint analyse_noise_point(const NoiseScalingConfig& c, int epoch, int popul
     p.expected_plain_slope = fit_line(logb, logf).slope;
     std::vector<int> sizes;
     for (const auto& v : values) sizes.push_back(static_cast<int>(v.size()));
-    const std::uint64_t seed = sgd::stream_key(c.train.run.seed, sgd::Stream::subset, 0x5e0,
+    const std::uint64_t seed = engine::stream_key(c.train.run.seed, engine::Stream::subset, 0x5e0,
                                                static_cast<std::uint64_t>(epoch));
     const double level = slope_interval_level(c);
     p.plain_ci = bootstrap_ci_grouped(
@@ -234,19 +234,19 @@ NoisePoint analyse_noise_point(const NoiseScalingConfig& c, int epoch, int popul
     return p;
 }
 
-NoiseScalingResult run_noise_scaling(const NoiseScalingConfig& config, const sgd::DataSplit& data,
+NoiseScalingResult run_noise_scaling(const NoiseScalingConfig& config, const engine::DataSplit& data,
                                      const fs::path& work, bool resume) {
     const auto t0 = std::chrono::steady_clock::now();
     const int n = data.train.size(), m = pool_size(config, n);
     validate(config, n);
     prepare_work_directory(work, resume);
-    sgd::set_threads(config.train.run.threads);
+    engine::set_threads(config.train.run.threads);
     const fs::path run_dir = work / run_directory_name("noise-run", config.train);
     NoiseScalingResult result;
     result.config = config;
     result.population = n;
     result.pool = m;
-    const nlohmann::json setup = {{"train", sgd::config_to_json(config.train)},
+    const nlohmann::json setup = {{"train", engine::config_to_json(config.train)},
                                   {"batches", config.batches},
                                   {"samples", config.samples},
                                   {"pool", m}};
@@ -259,7 +259,7 @@ NoiseScalingResult run_noise_scaling(const NoiseScalingConfig& config, const sgd
         if (auto cached = load_cached_result(cache, key)) {
             raw = raw_from_json(*cached);
         } else {
-            std::unique_ptr<sgd::Model> model =
+            std::unique_ptr<engine::Model> model =
                 model_after_epoch(config.train, data, run_dir, epoch, &progress);
             raw = measure_point(config, data, *model, epoch);
             store_cached_result(cache, key, raw_to_json(raw));
@@ -281,7 +281,7 @@ nlohmann::json to_json(const NoiseScalingResult& r) {
     for (const NoisePoint& p : r.points) {
         nlohmann::json bs = nlohmann::json::array();
         for (const NoiseAtBatch& a : p.batches) {
-            const sgd::NoiseEstimate& e = a.estimate;
+            const engine::NoiseEstimate& e = a.estimate;
             bs.push_back({{"batch", e.batch},
                           {"mean_sq", interval_json(e.mean_sq)},
                           {"corrected", a.corrected},
@@ -307,10 +307,10 @@ nlohmann::json to_json(const NoiseScalingResult& r) {
                           {"batches", bs}});
     }
     nlohmann::json training = nlohmann::json::array();
-    for (const sgd::EpochRecord& e : r.training) training.push_back(sgd::to_json(e));
+    for (const engine::EpochRecord& e : r.training) training.push_back(engine::to_json(e));
     return {{"estimate", true},
             {"config",
-             {{"train", sgd::config_to_json(c.train)},
+             {{"train", engine::config_to_json(c.train)},
               {"points", c.points},
               {"batches", c.batches},
               {"samples", c.samples},

@@ -17,15 +17,15 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "numerics/sgd/noise.hpp"
-#include "numerics/sgd/trainer.hpp"
+#include "numerics/engine/noise.hpp"
+#include "numerics/engine/trainer.hpp"
 #include "verify/empirical/experiment_config.hpp"
 #include "verify/empirical/statistics.hpp"
 
 namespace gradcert::verify {
 
 struct NoiseScalingConfig {
-    sgd::TrainConfig train;    // model, data, η, b₀, epochs, seed (probes off)
+    engine::TrainConfig train;    // model, data, η, b₀, epochs, seed (probes off)
     std::vector<int> points;   // epochs after which to measure (0 = initialisation), ascending
     std::vector<int> batches;  // the b grid, ascending, each < pool
     int samples = 32;          // K per b
@@ -44,7 +44,7 @@ NoiseScalingConfig noise_scaling_config(const ExperimentTable& t);
 double slope_interval_level(const NoiseScalingConfig& c);
 
 struct NoiseAtBatch {
-    sgd::NoiseEstimate estimate;  // s_k values, mean_sq, V̂, Ĉ², δ̂ with intervals
+    engine::NoiseEstimate estimate;  // s_k values, mean_sq, V̂, Ĉ², δ̂ with intervals
     double corrected = 0.0;       // mean_sq·(m − 1)/(m − b) = V̂/b
     double chi2_dof = 0.0;        // ν̂ = 2·mean(s)²/var(s)
     double qq_correlation = 0.0;  // Pearson r of sorted s/mean against χ²_ν̂/ν̂ quantiles
@@ -70,7 +70,7 @@ struct NoiseScalingResult {
     int population = 0;  // n
     int pool = 0;        // m
     std::vector<NoisePoint> points;
-    std::vector<sgd::EpochRecord> training;  // the run the points were taken from
+    std::vector<engine::EpochRecord> training;  // the run the points were taken from
     double wall_seconds = 0.0;
 };
 
@@ -79,7 +79,7 @@ nlohmann::json to_json(const NoiseScalingResult& r);
 // Runs the experiment on `data` (what load_training_data(config.train) returns). State goes to
 // `work` (cleared first unless `resume`): the training run in a subdirectory, the K values of
 // each measured point in noise-e<epoch>.json (reused when `resume` and the setup is unchanged).
-NoiseScalingResult run_noise_scaling(const NoiseScalingConfig& config, const sgd::DataSplit& data,
+NoiseScalingResult run_noise_scaling(const NoiseScalingConfig& config, const engine::DataSplit& data,
                                      const std::filesystem::path& work, bool resume);
 
 // The statistics of one point from its raw values (exposed for tests): values[j] are the K

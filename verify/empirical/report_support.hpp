@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "numerics/sgd/dataset.hpp"
+#include "numerics/engine/dataset.hpp"
 #include "verify/empirical/experiment_config.hpp"
 #include "verify/experiment.hpp"
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "numerics/sgd/config.hpp"
+#include "numerics/engine/config.hpp"
 #include "numerics/util/atomic_file.hpp"
 
 namespace fs = std::filesystem;
@@ -26,8 +26,8 @@ std::string json_hash(const nlohmann::json& j) {
     return fmt::format("{:016x}", h);
 }
 
-std::string run_directory_name(const std::string& label, const sgd::TrainConfig& cfg) {
-    return label + "-" + json_hash(sgd::config_to_json(cfg)).substr(0, 12);
+std::string run_directory_name(const std::string& label, const engine::TrainConfig& cfg) {
+    return label + "-" + json_hash(engine::config_to_json(cfg)).substr(0, 12);
 }
 
 void print_run_progress(const RunProgress& progress, const std::string& what) {
@@ -36,23 +36,23 @@ void print_run_progress(const RunProgress& progress, const std::string& what) {
     std::fflush(stderr);
 }
 
-sgd::TrainResult train_resumable(const sgd::TrainConfig& cfg, const sgd::DataSplit& data,
+engine::TrainResult train_resumable(const engine::TrainConfig& cfg, const engine::DataSplit& data,
                                  const fs::path& dir, int stop_after_epoch,
                                  const RunProgress* progress) {
-    sgd::TrainOptions options;
+    engine::TrainOptions options;
     options.resume = true;  // a fresh start when `dir` holds no checkpoint
     options.stop_after_epoch = stop_after_epoch;
     if (progress != nullptr) {
         const int last = stop_after_epoch > 0 ? stop_after_epoch : cfg.run.epochs;
         print_run_progress(*progress,
                            fmt::format("up to epoch {} (resumed where a checkpoint exists)", last));
-        options.on_epoch = [progress, last](const sgd::EpochRecord& e) {
+        options.on_epoch = [progress, last](const engine::EpochRecord& e) {
             print_run_progress(*progress, fmt::format("epoch {}/{}, test accuracy {:.4f}, {:.0f} s",
                                                       e.epoch, last, e.test_acc, e.wall_seconds));
             return true;
         };
     }
-    return sgd::train(cfg, data, dir, options);
+    return engine::train(cfg, data, dir, options);
 }
 
 std::optional<nlohmann::json> load_cached_result(const fs::path& file, const std::string& key) {

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "numerics/sgd/trainer.hpp"
+#include "numerics/engine/trainer.hpp"
 
 namespace gradcert::verify {
 
@@ -19,7 +19,7 @@ void prepare_work_directory(const std::filesystem::path& work, bool resume);
 std::string json_hash(const nlohmann::json& j);
 
 // "<label>-<first 12 hex digits of the hash of config_to_json(cfg)>".
-std::string run_directory_name(const std::string& label, const sgd::TrainConfig& cfg);
+std::string run_directory_name(const std::string& label, const engine::TrainConfig& cfg);
 
 // Where a training run stands within its experiment, for the progress lines `gradcert report`
 // prints on stderr: "report: schedules run 3 of 28 (lr-sqrt2-seed1): epoch 4/10, ...".
@@ -36,7 +36,7 @@ void print_run_progress(const RunProgress& progress, const std::string& what);
 // Trains `cfg` in `dir`, continuing a checkpointed run found there (a finished run returns its
 // records and final model without training). `stop_after_epoch` as in TrainOptions. With
 // `progress`, prints a line when the run starts and after every epoch it trains.
-sgd::TrainResult train_resumable(const sgd::TrainConfig& cfg, const sgd::DataSplit& data,
+engine::TrainResult train_resumable(const engine::TrainConfig& cfg, const engine::DataSplit& data,
                                  const std::filesystem::path& dir, int stop_after_epoch = 0,
                                  const RunProgress* progress = nullptr);
 

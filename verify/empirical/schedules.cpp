@@ -6,9 +6,9 @@
 #include <cmath>
 #include <limits>
 
-#include "numerics/sgd/config.hpp"
-#include "numerics/sgd/probe.hpp"
-#include "numerics/sgd/threads.hpp"
+#include "numerics/engine/config.hpp"
+#include "numerics/engine/probe.hpp"
+#include "numerics/engine/threads.hpp"
 #include "numerics/util/error.hpp"
 #include "verify/empirical/run_store.hpp"
 #include "verify/empirical/statistics.hpp"
@@ -21,9 +21,9 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-sgd::TrainConfig run_config(const SchedulesConfig& c, const std::string& arm, std::uint64_t seed,
+engine::TrainConfig run_config(const SchedulesConfig& c, const std::string& arm, std::uint64_t seed,
                             bool probe) {
-    sgd::TrainConfig cfg = c.train;
+    engine::TrainConfig cfg = c.train;
     cfg.schedule = arm_schedule(arm, c.every, c.train.source);
     cfg.run.seed = seed;
     if (probe) {
@@ -42,31 +42,31 @@ std::vector<std::string> arm_names() {
             "poly-0.9", "poly-1",   "cosine",   "lr-half"};
 }
 
-sgd::ScheduleConfig arm_schedule(const std::string& arm, int every, const std::string& where) {
-    sgd::ScheduleConfig s;
+engine::ScheduleConfig arm_schedule(const std::string& arm, int every, const std::string& where) {
+    engine::ScheduleConfig s;
     s.every = every;
     if (arm == "constant") {
-        s.kind = sgd::ScheduleKind::constant;
+        s.kind = engine::ScheduleKind::constant;
     } else if (arm == "lr-sqrt2") {
-        s.kind = sgd::ScheduleKind::lr_step;
+        s.kind = engine::ScheduleKind::lr_step;
         s.lr_factor = 1.0 / std::sqrt(2.0);
     } else if (arm == "batch-x2") {
-        s.kind = sgd::ScheduleKind::batch_step;
+        s.kind = engine::ScheduleKind::batch_step;
         s.batch_factor = 2.0;
     } else if (arm == "hybrid") {
-        s.kind = sgd::ScheduleKind::hybrid;
+        s.kind = engine::ScheduleKind::hybrid;
         s.lr_factor = std::sqrt(3.0) / 2.0;
         s.batch_factor = 1.5;
     } else if (arm == "lr-half") {
-        s.kind = sgd::ScheduleKind::lr_step;
+        s.kind = engine::ScheduleKind::lr_step;
         s.lr_factor = 0.5;
     } else if (arm == "poly-0.9" || arm == "poly-1") {
-        s.kind = sgd::ScheduleKind::poly;
+        s.kind = engine::ScheduleKind::poly;
         s.power = arm == "poly-1" ? 1.0 : 0.9;
-        s.poly_target = sgd::PolyTarget::lr;
+        s.poly_target = engine::PolyTarget::lr;
         s.every = 1;
     } else if (arm == "cosine") {
-        s.kind = sgd::ScheduleKind::cosine;
+        s.kind = engine::ScheduleKind::cosine;
         s.every = 1;
     } else {
         std::string names;
@@ -150,7 +150,7 @@ ArmDifference train_loss_difference(const ArmSummary& a, const ArmSummary& b) {
                       b.train_loss_sd * b.train_loss_sd / std::max(b.runs, 1))};
 }
 
-SchedulesResult run_schedules(const SchedulesConfig& config, const sgd::DataSplit& data,
+SchedulesResult run_schedules(const SchedulesConfig& config, const engine::DataSplit& data,
                               const fs::path& work, bool resume) {
     const auto t0 = std::chrono::steady_clock::now();
     prepare_work_directory(work, resume);
@@ -162,21 +162,21 @@ SchedulesResult run_schedules(const SchedulesConfig& config, const sgd::DataSpli
         for (std::size_t i = 0; i < config.seeds.size(); ++i) {
             const auto seed = static_cast<std::uint64_t>(config.seeds[i]);
             const bool probe = static_cast<int>(i) < config.probe_seeds;
-            const sgd::TrainConfig cfg = run_config(config, arm, seed, probe);
+            const engine::TrainConfig cfg = run_config(config, arm, seed, probe);
             const fs::path dir =
                 work / run_directory_name(fmt::format("{}-seed{}", arm, seed), cfg);
             const RunProgress progress{"schedules", ++run_index, run_count,
                                        fmt::format("{}, seed {}", arm, seed)};
-            sgd::TrainResult tr = train_resumable(cfg, data, dir, 0, &progress);
+            engine::TrainResult tr = train_resumable(cfg, data, dir, 0, &progress);
             ScheduleRun run;
             run.arm = arm;
             run.seed = seed;
             run.status = tr.status;
             run.epochs = tr.epochs;
             run.updates = tr.steps;
-            sgd::set_threads(cfg.run.threads);
-            const sgd::Evaluation ev =
-                sgd::evaluate_dataset(*tr.model, data.train, cfg.run.eval_batch);
+            engine::set_threads(cfg.run.threads);
+            const engine::Evaluation ev =
+                engine::evaluate_dataset(*tr.model, data.train, cfg.run.eval_batch);
             run.final_train_loss = ev.loss;
             run.final_train_accuracy = ev.accuracy;
             result.runs.push_back(std::move(run));
@@ -196,7 +196,7 @@ nlohmann::json to_json(const SchedulesResult& r) {
     nlohmann::json runs = nlohmann::json::array();
     for (const ScheduleRun& run : r.runs) {
         nlohmann::json epochs = nlohmann::json::array();
-        for (const sgd::EpochRecord& e : run.epochs) epochs.push_back(sgd::to_json(e));
+        for (const engine::EpochRecord& e : run.epochs) epochs.push_back(engine::to_json(e));
         runs.push_back({{"arm", run.arm},
                         {"seed", run.seed},
                         {"status", run.status},
@@ -223,7 +223,7 @@ nlohmann::json to_json(const SchedulesResult& r) {
     }
     return {{"estimate", true},
             {"config",
-             {{"train", sgd::config_to_json(c.train)},
+             {{"train", engine::config_to_json(c.train)},
               {"arms", c.arms},
               {"seeds", c.seeds},
               {"every", c.every},

@@ -17,13 +17,13 @@
 #include <string>
 #include <vector>
 
-#include "numerics/sgd/trainer.hpp"
+#include "numerics/engine/trainer.hpp"
 #include "verify/empirical/experiment_config.hpp"
 
 namespace gradcert::verify {
 
 struct SchedulesConfig {
-    sgd::TrainConfig train;  // model, data, η₀, b₀, epochs (probes off)
+    engine::TrainConfig train;  // model, data, η₀, b₀, epochs (probes off)
     std::vector<std::string> arms{"constant", "lr-sqrt2", "batch-x2", "hybrid",
                                   "poly-0.9", "poly-1",   "cosine",   "lr-half"};
     std::vector<int> seeds{0, 1, 2};
@@ -37,7 +37,7 @@ struct SchedulesConfig {
 SchedulesConfig schedules_config(const ExperimentTable& t);
 
 // The schedule of a named arm (throws InputError naming `where` for an unknown name).
-sgd::ScheduleConfig arm_schedule(const std::string& arm, int every, const std::string& where);
+engine::ScheduleConfig arm_schedule(const std::string& arm, int every, const std::string& where);
 // The names arm_schedule accepts.
 std::vector<std::string> arm_names();
 
@@ -45,7 +45,7 @@ struct ScheduleRun {
     std::string arm;
     std::uint64_t seed = 0;
     std::string status;
-    std::vector<sgd::EpochRecord> epochs;
+    std::vector<engine::EpochRecord> epochs;
     double final_train_loss = 0.0;  // evaluation mode, whole training subset, final weights
     double final_train_accuracy = 0.0;
     std::uint64_t updates = 0;
@@ -87,7 +87,7 @@ ArmDifference train_loss_difference(const ArmSummary& a, const ArmSummary& b);
 nlohmann::json to_json(const SchedulesResult& r);
 
 // Runs every arm × seed (resumable in `work`, cleared first unless `resume`).
-SchedulesResult run_schedules(const SchedulesConfig& config, const sgd::DataSplit& data,
+SchedulesResult run_schedules(const SchedulesConfig& config, const engine::DataSplit& data,
                               const std::filesystem::path& work, bool resume);
 
 }  // namespace gradcert::verify

@@ -6,12 +6,12 @@
 #include <cmath>
 #include <limits>
 
-#include "numerics/sgd/config.hpp"
-#include "numerics/sgd/noise.hpp"
-#include "numerics/sgd/probe.hpp"
-#include "numerics/sgd/sharpness.hpp"
-#include "numerics/sgd/threads.hpp"
-#include "numerics/sgd/train_rng.hpp"
+#include "numerics/engine/config.hpp"
+#include "numerics/engine/noise.hpp"
+#include "numerics/engine/probe.hpp"
+#include "numerics/engine/sharpness.hpp"
+#include "numerics/engine/threads.hpp"
+#include "numerics/engine/train_rng.hpp"
 #include "numerics/util/error.hpp"
 #include "verify/empirical/run_store.hpp"
 
@@ -56,42 +56,42 @@ void probe_from_json(const nlohmann::json& j, GridPoint& p) {
 }
 
 // δ̂, λ_max, ε-sharpness, adaptive sharpness and the training loss of the final weights.
-void probe_final(const SharpnessGridConfig& c, const sgd::TrainConfig& cfg,
-                 const sgd::DataSplit& data, sgd::Model& model, GridPoint& p) {
-    sgd::set_threads(cfg.run.threads);
+void probe_final(const SharpnessGridConfig& c, const engine::TrainConfig& cfg,
+                 const engine::DataSplit& data, engine::Model& model, GridPoint& p) {
+    engine::set_threads(cfg.run.threads);
     const int n = data.train.size();
     const std::vector<int> order =
-        sgd::shuffled_indices(n, sgd::stream_key(cfg.run.seed, sgd::Stream::probe_pool));
+        engine::shuffled_indices(n, engine::stream_key(cfg.run.seed, engine::Stream::probe_pool));
     auto prefix = [&](int k) {
         return std::span<const int>(order.data(), static_cast<std::size_t>(std::min(k, n)));
     };
     // Without batch norm the gradient over a set does not depend on the chunking; with it, the
     // chunks are batches of the run's size (the objective SGD samples).
     const int chunk = model.buffers().empty() ? 256 : p.batch;
-    sgd::BatchAssembler batch;
+    engine::BatchAssembler batch;
     const int pool = std::min(n, std::max(c.noise_pool, 2 * p.batch));
-    sgd::GradientOracle oracle = [&](std::span<const int> idx, std::vector<double>& g) {
-        return sgd::mean_gradient(model, data.train, idx, chunk, g, batch);
+    engine::GradientOracle oracle = [&](std::span<const int> idx, std::vector<double>& g) {
+        return engine::mean_gradient(model, data.train, idx, chunk, g, batch);
     };
-    const sgd::NoiseEstimate ne = sgd::estimate_gradient_noise(
+    const engine::NoiseEstimate ne = engine::estimate_gradient_noise(
         oracle, prefix(pool), p.batch, c.noise_batches, n, p.lr, c.confidence,
-        sgd::stream_key(cfg.run.seed, sgd::Stream::probe_batches, kFinalProbeStep));
+        engine::stream_key(cfg.run.seed, engine::Stream::probe_batches, kFinalProbeStep));
     p.delta = ne.delta.value;
     p.delta_lo = ne.delta.lo;
     p.delta_hi = ne.delta.hi;
     p.c2 = ne.c2.value;
-    const sgd::PowerIterationResult h = sgd::hessian_top_eigenvalue(
+    const engine::PowerIterationResult h = engine::hessian_top_eigenvalue(
         model, data.train, prefix(c.hessian_size), chunk, c.power_iterations, cfg.probe.fd_step,
-        sgd::stream_key(cfg.run.seed, sgd::Stream::power_iteration, kFinalProbeStep), batch);
+        engine::stream_key(cfg.run.seed, engine::Stream::power_iteration, kFinalProbeStep), batch);
     p.lambda_max = h.lambda_max;
     p.lambda_relative_change = h.relative_change;
-    p.sharpness = sgd::epsilon_sharpness(model, data.train, prefix(c.sharpness_size), chunk,
+    p.sharpness = engine::epsilon_sharpness(model, data.train, prefix(c.sharpness_size), chunk,
                                          c.sharpness_epsilon, c.sharpness_steps, batch)
                       .keskar;
-    p.adaptive_sharpness = sgd::adaptive_sharpness(model, data.train, prefix(c.sharpness_size),
+    p.adaptive_sharpness = engine::adaptive_sharpness(model, data.train, prefix(c.sharpness_size),
                                                    chunk, c.adaptive_rho, c.sharpness_steps, batch)
                                .increase;
-    p.train_loss = sgd::evaluate_dataset(model, data.train, cfg.run.eval_batch).loss;
+    p.train_loss = engine::evaluate_dataset(model, data.train, cfg.run.eval_batch).loss;
 }
 
 std::vector<double> column(const std::vector<GridPoint>& ps, double GridPoint::*field) {
@@ -165,7 +165,7 @@ void analyse_grid(SharpnessGridResult& r) {
         batch.push_back(p.batch);
         log_delta.push_back(std::log10(p.delta));
     }
-    const std::uint64_t seed = sgd::stream_key(c.train.run.seed, sgd::Stream::subset, 0x6a1d);
+    const std::uint64_t seed = engine::stream_key(c.train.run.seed, engine::Stream::subset, 0x6a1d);
     r.correlations.clear();
     auto add = [&](const char* xn, const std::vector<double>& x, const char* yn,
                    const std::vector<double>& y) {
@@ -225,7 +225,7 @@ void analyse_grid(SharpnessGridResult& r) {
 }
 
 SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
-                                       const sgd::DataSplit& data, const fs::path& work,
+                                       const engine::DataSplit& data, const fs::path& work,
                                        bool resume) {
     const auto t0 = std::chrono::steady_clock::now();
     prepare_work_directory(work, resume);
@@ -247,7 +247,7 @@ SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
     for (int seed : config.seeds)
         for (double lr : config.lrs)
             for (int b : config.batches) {
-                sgd::TrainConfig cfg = config.train;
+                engine::TrainConfig cfg = config.train;
                 cfg.optim.lr = lr;
                 cfg.optim.batch = b;
                 cfg.run.seed = static_cast<std::uint64_t>(seed);
@@ -258,7 +258,7 @@ SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
                     work / run_directory_name(fmt::format("lr{}-b{}-seed{}", lr, b, seed), cfg);
                 const RunProgress progress{"sharpness_grid", ++run_index, run_count,
                                            fmt::format("η = {}, b = {}, seed {}", lr, b, seed)};
-                sgd::TrainResult tr = train_resumable(cfg, data, dir, 0, &progress);
+                engine::TrainResult tr = train_resumable(cfg, data, dir, 0, &progress);
                 GridPoint p;
                 p.lr = lr;
                 p.batch = b;
@@ -267,7 +267,7 @@ SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
                 p.updates = tr.steps;
                 p.test_acc = tr.epochs.empty() ? kNaN : tr.epochs.back().test_acc;
                 const std::string key =
-                    json_hash({{"train", sgd::config_to_json(cfg)}, {"probe", probe_setup}});
+                    json_hash({{"train", engine::config_to_json(cfg)}, {"probe", probe_setup}});
                 if (auto cached = load_cached_result(dir / "final_probe.json", key)) {
                     probe_from_json(*cached, p);
                 } else if (tr.status == "finished") {
@@ -311,7 +311,7 @@ nlohmann::json to_json(const SharpnessGridResult& r) {
     const QuadraticFit& q = r.accuracy_fit;
     return {{"estimate", true},
             {"config",
-             {{"train", sgd::config_to_json(c.train)},
+             {{"train", engine::config_to_json(c.train)},
               {"lrs", c.lrs},
               {"batches", c.batches},
               {"seeds", c.seeds},

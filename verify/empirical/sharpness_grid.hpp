@@ -11,14 +11,14 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "numerics/sgd/trainer.hpp"
+#include "numerics/engine/trainer.hpp"
 #include "verify/empirical/experiment_config.hpp"
 #include "verify/empirical/statistics.hpp"
 
 namespace gradcert::verify {
 
 struct SharpnessGridConfig {
-    sgd::TrainConfig train;  // model, data, epochs (probes off); lr and batch come from the grid
+    engine::TrainConfig train;  // model, data, epochs (probes off); lr and batch come from the grid
     std::vector<double> lrs{0.02, 0.05, 0.1, 0.2};
     std::vector<int> batches{16, 64, 256};
     std::vector<int> seeds{0};
@@ -90,7 +90,7 @@ void analyse_grid(SharpnessGridResult& r);
 nlohmann::json to_json(const SharpnessGridResult& r);
 
 SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
-                                       const sgd::DataSplit& data,
+                                       const engine::DataSplit& data,
                                        const std::filesystem::path& work, bool resume);
 
 }  // namespace gradcert::verify

@@ -11,7 +11,7 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "numerics/sgd/train_rng.hpp"
+#include "numerics/engine/train_rng.hpp"
 
 namespace gradcert::verify {
 
@@ -209,8 +209,8 @@ BootstrapInterval bootstrap_ci(int n, const std::function<double(std::span<const
     std::vector<double> values;
     values.reserve(static_cast<std::size_t>(replicates));
     for (int r = 0; r < replicates; ++r) {
-        sgd::RunRng rng(
-            sgd::stream_key(seed, sgd::Stream::subset, 0xb007, static_cast<unsigned>(r)));
+        engine::RunRng rng(
+            engine::stream_key(seed, engine::Stream::subset, 0xb007, static_cast<unsigned>(r)));
         for (int& i : idx) i = static_cast<int>(rng.below(static_cast<std::uint64_t>(n)));
         values.push_back(statistic(idx));
     }
@@ -233,8 +233,8 @@ BootstrapInterval bootstrap_ci_grouped(
     std::vector<double> values;
     values.reserve(static_cast<std::size_t>(replicates));
     for (int r = 0; r < replicates; ++r) {
-        sgd::RunRng rng(
-            sgd::stream_key(seed, sgd::Stream::subset, 0xb008, static_cast<unsigned>(r)));
+        engine::RunRng rng(
+            engine::stream_key(seed, engine::Stream::subset, 0xb008, static_cast<unsigned>(r)));
         for (std::size_t g = 0; g < sizes.size(); ++g)
             for (int& i : idx[g])
                 i = static_cast<int>(rng.below(static_cast<std::uint64_t>(sizes[g])));
@@ -283,10 +283,10 @@ std::map<long long, double> permutation_distribution(const std::vector<double>& 
         }
         return dist;
     }
-    sgd::RunRng rng(seed);
+    engine::RunRng rng(seed);
     for (int d = 0; d < draws; ++d) {
         perm = y;
-        sgd::shuffle_in_place(perm, rng);
+        engine::shuffle_in_place(perm, rng);
         add(1.0 / draws);
     }
     return dist;
@@ -309,7 +309,7 @@ StratifiedSpearman stratified_spearman_test(const std::vector<std::vector<double
         ++r.groups;
         r.statistic += rho;
         const auto dist = permutation_distribution(
-            x[g], y[g], draws, sgd::stream_key(seed, sgd::Stream::subset, 0x57a7, g));
+            x[g], y[g], draws, engine::stream_key(seed, engine::Stream::subset, 0x57a7, g));
         std::map<long long, double> next;
         for (const auto& [a, pa] : total)
             for (const auto& [b, pb] : dist) next[a + b] += pa * pb;

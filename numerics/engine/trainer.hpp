@@ -1,0 +1,81 @@
+#pragma once
+// The training loop of the reference SGD engine, callable in-process (experiments, reports) and
+// from `gradcert train`.
+//
+// One run: build the model (make_model, Kaiming init from [run] seed), then for each epoch e
+// take the schedule's (η_e, b_e), shuffle the training set with the stream (seed, shuffle, e),
+// and do ⌊n/b_e⌋ optimiser steps on consecutive batches of the permutation (the incomplete last
+// batch is dropped, so every step has exactly b_e examples); optional augmentation per example.
+// Probes (probe.hpp, sharpness.hpp, noise.hpp) run every [probe] every_steps steps and at the end
+// of each epoch, at the current weights and (η, b), without changing the run. After each epoch:
+// test evaluation, a row of epochs.csv, and an atomic checkpoint.
+//
+// Determinism: every random draw is keyed by (seed, stream, counters) (train_rng.hpp) and the
+// model is bit-reproducible for a fixed thread count, so a run is a pure function of its
+// configuration; a run resumed from its checkpoint reproduces the uninterrupted run bit for bit
+// (parameters, epochs.csv except the timing columns, steps.jsonl except probe "seconds").
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "numerics/engine/config.hpp"
+#include "numerics/engine/dataset.hpp"
+#include "numerics/engine/model.hpp"
+#include "numerics/engine/progress.hpp"
+#include "numerics/engine/train_records.hpp"
+
+namespace gradcert::engine {
+
+using ModelFactory = std::function<std::unique_ptr<Model>(const ModelSpec&, std::uint64_t seed)>;
+
+struct TrainOptions {
+    // Continue from <out>/checkpoint.bin (a fresh start if there is none). The configuration
+    // must equal the checkpointed one.
+    bool resume = false;
+    ProgressMode progress = ProgressMode::none;
+    // > 0: return right after epoch k is checkpointed, as if the process were killed there
+    // (status "stopped"); used to test resuming.
+    int stop_after_epoch = 0;
+    // Called after every epoch (after its checkpoint); returning false stops the run (status
+    // "stopped").
+    std::function<bool(const EpochRecord&)> on_epoch;
+    // Builds the model instead of make_model (tests use small hand-written models).
+    ModelFactory model_factory;
+};
+
+struct TrainResult {
+    std::string status;               // "finished", "diverged" (non-finite loss) or "stopped"
+    std::vector<EpochRecord> epochs;  // all epochs of the run, including those before a resume
+    std::vector<ProbeRecord> probes;  // all probes of the run
+    std::uint64_t steps = 0;
+    double wall_seconds = 0.0;
+    std::unique_ptr<Model> model;  // the trained model (final weights)
+    nlohmann::json manifest;
+    std::filesystem::path out;  // empty when no files were written
+};
+
+// Runs (or resumes) the training described by `cfg`, writing epochs.csv, steps.jsonl,
+// manifest.json and checkpoint.bin into `out` (created if needed); with `out` empty nothing is
+// written and nothing can be resumed. Throws InputError naming cfg.source for a bad
+// configuration, missing data, or an `out` that already holds a run while resume is false.
+TrainResult train(const TrainConfig& cfg, const std::filesystem::path& out,
+                  const TrainOptions& options = {});
+
+// The same on data already loaded (e.g. shared by several in-process runs); `data` must be what
+// load_training_data(cfg) returns (its hash goes into the manifest).
+TrainResult train(const TrainConfig& cfg, const DataSplit& data, const std::filesystem::path& out,
+                  const TrainOptions& options = {});
+
+// The model spec a configuration and dataset give (input shape and classes from the data).
+ModelSpec model_spec_for(const TrainConfig& cfg, const Dataset& train);
+
+// Compiler, flags-as-macros, OpenMP version; and `git rev-parse HEAD` of the working directory
+// ("unknown" when unavailable).
+nlohmann::json build_info();
+std::string git_revision();
+
+}  // namespace gradcert::engine
