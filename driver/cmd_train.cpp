@@ -51,7 +51,8 @@ int run_train(const TrainArgs& args) {
 
 Runner setup_train(CLI::App& sub) {
     auto args = std::make_shared<TrainArgs>();
-    sub.add_option("config", args->config, "run configuration (TOML, see numerics/engine/CONFIG.md)")
+    sub.add_option("config", args->config,
+                   "run configuration (TOML, see numerics/engine/CONFIG.md)")
         ->required();
     sub.add_option("--out", args->out, "output directory (default runs/<config name>)");
     sub.add_flag("--resume", args->resume,

@@ -16,7 +16,8 @@
 namespace gradcert::engine {
 
 struct ModelSpec {
-    std::string name;  // one of model_names(): "mlp", "cnn-small", "resnet8", "resnet20", "resnet18"
+    std::string
+        name;  // one of model_names(): "mlp", "cnn-small", "resnet8", "resnet20", "resnet18"
     int channels = 1;  // 1 (Fashion-MNIST) or 3 (CIFAR)
     int height = 28;
     int width = 28;
@@ -32,7 +33,7 @@ struct ParamInfo {
 };
 
 class Model {
-public:
+  public:
     virtual ~Model() = default;
     virtual const ModelSpec& spec() const = 0;
 

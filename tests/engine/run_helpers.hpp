@@ -14,7 +14,7 @@ namespace gradcert::engine::testing {
 
 inline std::filesystem::path fresh_dir(const std::string& name) {
     std::filesystem::path d = std::filesystem::temp_directory_path() /
-                               ("gradcert_" + name + "_" + std::to_string(::getpid()));
+                              ("gradcert_" + name + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(d);
     std::filesystem::create_directories(d);
     return d;

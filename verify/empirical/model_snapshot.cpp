@@ -15,7 +15,8 @@ namespace {
 const char* const kCheckpoint = "checkpoint.bin";
 
 std::unique_ptr<engine::Model> model_from_checkpoint(const engine::TrainConfig& cfg,
-                                                  const engine::DataSplit& data, const fs::path& dir) {
+                                                     const engine::DataSplit& data,
+                                                     const fs::path& dir) {
     std::unique_ptr<engine::Model> model =
         engine::make_model(engine::model_spec_for(cfg, data.train), cfg.run.seed);
     const engine::Checkpoint ck = engine::read_checkpoint(dir / kCheckpoint);
@@ -37,12 +38,13 @@ int checkpointed_epochs(const fs::path& dir) {
 }
 
 std::unique_ptr<engine::Model> model_after_epoch(const engine::TrainConfig& cfg,
-                                              const engine::DataSplit& data, const fs::path& dir,
-                                              int epoch, const RunProgress* progress) {
+                                                 const engine::DataSplit& data, const fs::path& dir,
+                                                 int epoch, const RunProgress* progress) {
     if (epoch < 0 || epoch > cfg.run.epochs)
         throw InputError(cfg.source + ": measurement epoch " + std::to_string(epoch) +
                          " outside [0, epochs]");
-    if (epoch == 0) return engine::make_model(engine::model_spec_for(cfg, data.train), cfg.run.seed);
+    if (epoch == 0)
+        return engine::make_model(engine::model_spec_for(cfg, data.train), cfg.run.seed);
     int done = checkpointed_epochs(dir);
     if (done > epoch) {
         fs::remove_all(dir);

@@ -14,9 +14,9 @@ namespace gradcert::verify {
 // is behind. A checkpoint already past `epoch` cannot be rewound: the run is restarted.
 // `progress` as in train_resumable.
 std::unique_ptr<engine::Model> model_after_epoch(const engine::TrainConfig& cfg,
-                                              const engine::DataSplit& data,
-                                              const std::filesystem::path& dir, int epoch,
-                                              const RunProgress* progress = nullptr);
+                                                 const engine::DataSplit& data,
+                                                 const std::filesystem::path& dir, int epoch,
+                                                 const RunProgress* progress = nullptr);
 
 // Epochs done by the checkpoint in `dir` (0 when there is none).
 int checkpointed_epochs(const std::filesystem::path& dir);

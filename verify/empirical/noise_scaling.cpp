@@ -116,15 +116,15 @@ RawPoint raw_from_json(const nlohmann::json& j) {
 }
 
 // The K values s_k for every b at the weights of `model`.
-RawPoint measure_point(const NoiseScalingConfig& c, const engine::DataSplit& data, engine::Model& model,
-                       int epoch) {
+RawPoint measure_point(const NoiseScalingConfig& c, const engine::DataSplit& data,
+                       engine::Model& model, int epoch) {
     const int n = data.train.size(), m = pool_size(c, n);
     if (!model.buffers().empty())
         throw InputError(c.train.source + ": noise scaling needs a model without batch norm (" +
                          c.train.model.name +
                          " has buffers, so a gradient over a set would depend on the chunking)");
-    const std::vector<int> order =
-        engine::shuffled_indices(n, engine::stream_key(c.train.run.seed, engine::Stream::probe_pool));
+    const std::vector<int> order = engine::shuffled_indices(
+        n, engine::stream_key(c.train.run.seed, engine::Stream::probe_pool));
     const std::vector<int> pool(order.begin(), order.begin() + m);
     engine::BatchAssembler assembler;
     RawPoint r;
@@ -220,7 +220,7 @@ NoisePoint analyse_noise_point(const NoiseScalingConfig& c, int epoch, int popul
     std::vector<int> sizes;
     for (const auto& v : values) sizes.push_back(static_cast<int>(v.size()));
     const std::uint64_t seed = engine::stream_key(c.train.run.seed, engine::Stream::subset, 0x5e0,
-                                               static_cast<std::uint64_t>(epoch));
+                                                  static_cast<std::uint64_t>(epoch));
     const double level = slope_interval_level(c);
     p.plain_ci = bootstrap_ci_grouped(
         sizes, [&](const auto& idx) { return slope_of(c, pool, values, idx, false); }, c.bootstrap,
@@ -234,8 +234,9 @@ NoisePoint analyse_noise_point(const NoiseScalingConfig& c, int epoch, int popul
     return p;
 }
 
-NoiseScalingResult run_noise_scaling(const NoiseScalingConfig& config, const engine::DataSplit& data,
-                                     const fs::path& work, bool resume) {
+NoiseScalingResult run_noise_scaling(const NoiseScalingConfig& config,
+                                     const engine::DataSplit& data, const fs::path& work,
+                                     bool resume) {
     const auto t0 = std::chrono::steady_clock::now();
     const int n = data.train.size(), m = pool_size(config, n);
     validate(config, n);

@@ -25,12 +25,12 @@
 namespace gradcert::verify {
 
 struct NoiseScalingConfig {
-    engine::TrainConfig train;    // model, data, η, b₀, epochs, seed (probes off)
-    std::vector<int> points;   // epochs after which to measure (0 = initialisation), ascending
-    std::vector<int> batches;  // the b grid, ascending, each < pool
-    int samples = 32;          // K per b
-    int pool = 0;              // m (0 → the whole training set)
-    int bootstrap = 1000;      // bootstrap replicates of the slope intervals
+    engine::TrainConfig train;  // model, data, η, b₀, epochs, seed (probes off)
+    std::vector<int> points;    // epochs after which to measure (0 = initialisation), ascending
+    std::vector<int> batches;   // the b grid, ascending, each < pool
+    int samples = 32;           // K per b
+    int pool = 0;               // m (0 → the whole training set)
+    int bootstrap = 1000;       // bootstrap replicates of the slope intervals
     double confidence = 0.95;
 };
 
@@ -45,9 +45,9 @@ double slope_interval_level(const NoiseScalingConfig& c);
 
 struct NoiseAtBatch {
     engine::NoiseEstimate estimate;  // s_k values, mean_sq, V̂, Ĉ², δ̂ with intervals
-    double corrected = 0.0;       // mean_sq·(m − 1)/(m − b) = V̂/b
-    double chi2_dof = 0.0;        // ν̂ = 2·mean(s)²/var(s)
-    double qq_correlation = 0.0;  // Pearson r of sorted s/mean against χ²_ν̂/ν̂ quantiles
+    double corrected = 0.0;          // mean_sq·(m − 1)/(m − b) = V̂/b
+    double chi2_dof = 0.0;           // ν̂ = 2·mean(s)²/var(s)
+    double qq_correlation = 0.0;     // Pearson r of sorted s/mean against χ²_ν̂/ν̂ quantiles
     double norm_q10 = 0.0, norm_q50 = 0.0, norm_q90 = 0.0;  // quantiles of ‖g_k − g_P‖
 };
 
@@ -79,7 +79,8 @@ nlohmann::json to_json(const NoiseScalingResult& r);
 // Runs the experiment on `data` (what load_training_data(config.train) returns). State goes to
 // `work` (cleared first unless `resume`): the training run in a subdirectory, the K values of
 // each measured point in noise-e<epoch>.json (reused when `resume` and the setup is unchanged).
-NoiseScalingResult run_noise_scaling(const NoiseScalingConfig& config, const engine::DataSplit& data,
+NoiseScalingResult run_noise_scaling(const NoiseScalingConfig& config,
+                                     const engine::DataSplit& data,
                                      const std::filesystem::path& work, bool resume);
 
 // The statistics of one point from its raw values (exposed for tests): values[j] are the K

@@ -37,8 +37,8 @@ void print_run_progress(const RunProgress& progress, const std::string& what) {
 }
 
 engine::TrainResult train_resumable(const engine::TrainConfig& cfg, const engine::DataSplit& data,
-                                 const fs::path& dir, int stop_after_epoch,
-                                 const RunProgress* progress) {
+                                    const fs::path& dir, int stop_after_epoch,
+                                    const RunProgress* progress) {
     engine::TrainOptions options;
     options.resume = true;  // a fresh start when `dir` holds no checkpoint
     options.stop_after_epoch = stop_after_epoch;

@@ -37,8 +37,8 @@ void print_run_progress(const RunProgress& progress, const std::string& what);
 // records and final model without training). `stop_after_epoch` as in TrainOptions. With
 // `progress`, prints a line when the run starts and after every epoch it trains.
 engine::TrainResult train_resumable(const engine::TrainConfig& cfg, const engine::DataSplit& data,
-                                 const std::filesystem::path& dir, int stop_after_epoch = 0,
-                                 const RunProgress* progress = nullptr);
+                                    const std::filesystem::path& dir, int stop_after_epoch = 0,
+                                    const RunProgress* progress = nullptr);
 
 // A cached JSON result: `file` holds {"key": key, "result": …}; nullopt when absent, unreadable
 // or stored under another key.

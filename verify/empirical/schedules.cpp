@@ -22,7 +22,7 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 engine::TrainConfig run_config(const SchedulesConfig& c, const std::string& arm, std::uint64_t seed,
-                            bool probe) {
+                               bool probe) {
     engine::TrainConfig cfg = c.train;
     cfg.schedule = arm_schedule(arm, c.every, c.train.source);
     cfg.run.seed = seed;

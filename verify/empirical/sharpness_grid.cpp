@@ -86,11 +86,12 @@ void probe_final(const SharpnessGridConfig& c, const engine::TrainConfig& cfg,
     p.lambda_max = h.lambda_max;
     p.lambda_relative_change = h.relative_change;
     p.sharpness = engine::epsilon_sharpness(model, data.train, prefix(c.sharpness_size), chunk,
-                                         c.sharpness_epsilon, c.sharpness_steps, batch)
+                                            c.sharpness_epsilon, c.sharpness_steps, batch)
                       .keskar;
-    p.adaptive_sharpness = engine::adaptive_sharpness(model, data.train, prefix(c.sharpness_size),
-                                                   chunk, c.adaptive_rho, c.sharpness_steps, batch)
-                               .increase;
+    p.adaptive_sharpness =
+        engine::adaptive_sharpness(model, data.train, prefix(c.sharpness_size), chunk,
+                                   c.adaptive_rho, c.sharpness_steps, batch)
+            .increase;
     p.train_loss = engine::evaluate_dataset(model, data.train, cfg.run.eval_batch).loss;
 }
 
