@@ -13,17 +13,12 @@ namespace gradcert::verify {
 
 // ---- recording ---------------------------------------------------------------------------------
 
-MinimizerRecorder::MinimizerRecorder(const Box& root) : trace_(std::make_shared<MinimizerTrace>()) {
-    trace_->root = root;
-    trace_->nodes.emplace_back();
-}
+namespace {
 
-void MinimizerRecorder::point(const Eigen::VectorXd& p) {
-    trace_->points.push_back(p);
-}
-
-std::pair<int, int> MinimizerRecorder::split(int node, int coord, const Mpfr& at) {
-    std::vector<TraceNode>& nodes = trace_->nodes;
+// Turns `node` into a split of coordinate `coord` at `at` and appends its two (empty) children;
+// returns their indices (≤ at, ≥ at). Shared by both recorders: a split means the same in both.
+std::pair<int, int> split_trace_node(std::vector<TraceNode>& nodes, int node, int coord,
+                                     const Mpfr& at) {
     const int left = static_cast<int>(nodes.size());
     nodes.emplace_back();
     nodes.emplace_back();
@@ -34,6 +29,21 @@ std::pair<int, int> MinimizerRecorder::split(int node, int coord, const Mpfr& at
     n.children[0] = left;
     n.children[1] = left + 1;
     return {left, left + 1};
+}
+
+}  // namespace
+
+MinimizerRecorder::MinimizerRecorder(const Box& root) : trace_(std::make_shared<MinimizerTrace>()) {
+    trace_->root = root;
+    trace_->nodes.emplace_back();
+}
+
+void MinimizerRecorder::point(const Eigen::VectorXd& p) {
+    trace_->points.push_back(p);
+}
+
+std::pair<int, int> MinimizerRecorder::split(int node, int coord, const Mpfr& at) {
+    return split_trace_node(trace_->nodes, node, coord, at);
 }
 
 int MinimizerRecorder::reduce(int node, int coord, bool upper) {
@@ -128,17 +138,7 @@ CurvatureRecorder::CurvatureRecorder(const Box& root) : trace_(std::make_shared<
 }
 
 std::pair<int, int> CurvatureRecorder::split(int node, int coord, const Mpfr& at) {
-    std::vector<TraceNode>& nodes = trace_->nodes;
-    const int left = static_cast<int>(nodes.size());
-    nodes.emplace_back();
-    nodes.emplace_back();
-    TraceNode& n = nodes[static_cast<size_t>(node)];
-    n.kind = TraceKind::split;
-    n.coord = coord;
-    n.at = at;
-    n.children[0] = left;
-    n.children[1] = left + 1;
-    return {left, left + 1};
+    return split_trace_node(trace_->nodes, node, coord, at);
 }
 
 void CurvatureRecorder::far(int node) {
