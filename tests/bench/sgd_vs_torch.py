@@ -14,7 +14,9 @@ For each (model, batch) the engine and PyTorch are measured back to back, so bot
 machine load; the machine is shared, so absolute numbers are noisy and only the ratio in one row
 means much. Prints a Markdown table: img/s of each, ratio engine/PyTorch, and the engine's
 GFLOP/s (multiply-add FLOPs of the convolutions and linear layers per second of wall time; the
-PyTorch step does the same FLOPs, so its rate is the engine's times 1/ratio).
+PyTorch step does the same FLOPs, so its rate is the engine's times 1/ratio). The ratio "per
+CPU-s" divides images by the process CPU time (all threads) instead of wall time: on a loaded
+machine it is the steadier of the two, but it does not count time lost waiting for a core.
 
 --openblas SCRATCH-DIR runs PyTorch with an optimized BLAS instead of Debian's default reference
 BLAS (the anchor to compare against, docs/engine.md "Speed"): Debian's libopenblas0-openmp is
@@ -57,9 +59,9 @@ def torch_rate(model_name, batch, threads, seconds, repeats):
 
     step()
     step()
-    rates = []
+    rates, cpu_rates = [], []
     for _ in range(repeats):
-        steps, start = 0, time.perf_counter()
+        steps, start, cpu_start = 0, time.perf_counter(), time.process_time()
         while True:
             step()
             steps += 1
@@ -67,7 +69,8 @@ def torch_rate(model_name, batch, threads, seconds, repeats):
             if steps >= 3 and elapsed >= seconds:
                 break
         rates.append(steps * batch / elapsed)
-    return statistics.median(rates)
+        cpu_rates.append(steps * batch / (time.process_time() - cpu_start))
+    return statistics.median(rates), statistics.median(cpu_rates)
 
 
 def engine_rate(bench, model_name, batch, threads, seconds, repeats):
@@ -78,7 +81,7 @@ def engine_rate(bench, model_name, batch, threads, seconds, repeats):
         if line.startswith("#") or not line.strip():
             continue
         fields = line.split()
-        return float(fields[2]), float(fields[3])
+        return float(fields[2]), float(fields[3]), float(fields[5])
     raise RuntimeError(f"no result from {bench}: {out}")
 
 
@@ -132,26 +135,28 @@ def main():
     args = parser.parse_args()
     if args.torch_subprocess:
         model_name, batch = args.torch_subprocess
-        print(torch_rate(model_name, int(batch), int(args.threads), args.seconds, args.repeats))
+        wall, cpu = torch_rate(model_name, int(batch), int(args.threads), args.seconds,
+                               args.repeats)
+        print(wall, cpu)
         return
     libdir = openblas_dir(args.openblas) if args.openblas else None
     benches = args.bench.split(",")
     anchor = f"PyTorch on OpenBLAS ({libdir})" if libdir else "PyTorch on Debian's default BLAS"
     print(f"median of {args.repeats} timings of >= {args.seconds} s; {anchor}; "
           f"load average at start {os.getloadavg()[0]:.1f}")
-    engines = " | ".join(f"engine{i + 1} img/s | engine{i + 1}/PyTorch | engine{i + 1} GFLOP/s"
+    engines = " | ".join(f"engine{i + 1} img/s | engine{i + 1}/PyTorch | "
+                         f"engine{i + 1}/PyTorch per CPU-s | engine{i + 1} GFLOP/s"
                          for i in range(len(benches)))
     print(f"| threads | model | batch | PyTorch img/s | {engines} |")
-    print("|---" * (4 + 3 * len(benches)) + "|")
+    print("|---" * (4 + 4 * len(benches)) + "|")
     for threads in [int(t) for t in args.threads.split(",")]:
         for model_name in args.models.split(","):
             for batch in [int(b) for b in args.batches.split(",")]:
                 cells = []
                 rates = []
                 for bench in benches:
-                    engine, gflops = engine_rate(bench, model_name, batch, threads, args.seconds,
-                                                 args.repeats)
-                    rates.append((engine, gflops))
+                    rates.append(engine_rate(bench, model_name, batch, threads, args.seconds,
+                                             args.repeats))
                 # PyTorch (Debian's, hence /usr/bin/python3) in a fresh process per row.
                 torch_out = subprocess.run(
                     ["/usr/bin/python3", os.path.abspath(__file__), "--threads", str(threads),
@@ -159,9 +164,10 @@ def main():
                      "--torch-subprocess", model_name, str(batch)],
                     check=True, capture_output=True, text=True,
                     env=torch_environment(libdir, threads)).stdout
-                reference = float(torch_out.strip().splitlines()[-1])
-                for engine, gflops in rates:
-                    cells.append(f"{engine:.0f} | {engine / reference:.2f} | {gflops:.0f}")
+                reference, reference_cpu = map(float, torch_out.strip().splitlines()[-1].split())
+                for engine, gflops, engine_cpu in rates:
+                    cells.append(f"{engine:.0f} | {engine / reference:.2f} | "
+                                 f"{engine_cpu / reference_cpu:.2f} | {gflops:.0f}")
                 print(f"| {threads} | {model_name} | {batch} | {reference:.0f} | "
                       f"{' | '.join(cells)} |", flush=True)
 

@@ -4,6 +4,8 @@
 // (_mm512_undefined_* operands) when Eigen's kernels are inlined at -O3 -march=native; silenced
 // for this file, whose only job is to call Eigen.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <malloc.h>
+
 #include <Eigen/Core>
 #include <algorithm>
 #include <stdexcept>
@@ -32,9 +34,18 @@ void assign_product(MutableMap& c, const Lhs& lhs, const Rhs& rhs, float beta) {
 // cache sizes: by default it reads them from the CPU, and its depth blocking kc (hence the order
 // in which each element's sum is rounded) would then differ from machine to machine. The values
 // are those Eigen read on the machine the kernels were tuned on (AMD EPYC, 48 KiB L1d, 1 MiB L2).
+//
+// Eigen allocates its packing workspace (hundreds of KiB for the zoo's shapes) on the heap at
+// every product; glibc serves blocks that large with mmap and unmaps them on free, so every GEMM
+// paid page faults on fresh pages (a fifth of an mlp step in a profile). Large blocks are
+// therefore kept on the heap and never trimmed, as GLIBC_TUNABLES=glibc.malloc.mmap_max=0:
+// glibc.malloc.trim_threshold=… does for PyTorch in tests/bench/sgd_vs_torch.py. Process-wide;
+// it changes memory reuse only, never a result.
 void configure_eigen() {
     Eigen::setNbThreads(1);
     Eigen::setCpuCacheSizes(48 * 1024, 1024 * 1024, 32 * 1024 * 1024);
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
 }  // namespace
