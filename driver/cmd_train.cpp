@@ -9,6 +9,7 @@
 #include "driver/command.hpp"
 #include "driver/output_paths.hpp"
 #include "numerics/engine/config.hpp"
+#include "numerics/engine/isa.hpp"
 #include "numerics/engine/trainer.hpp"
 
 namespace gradcert::driver {
@@ -24,6 +25,7 @@ struct TrainArgs {
 
 int run_train(const TrainArgs& args) {
     namespace fs = std::filesystem;
+    engine::require_engine_isa();  // before any engine code (built for x86-64-v4) runs
     const engine::TrainConfig cfg = engine::load_train_config(args.config);
     const fs::path out =
         args.out.empty() ? fs::path("runs") / fs::path(args.config).stem() : fs::path(args.out);

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <vector>
 
-#include "numerics/engine/conv_direct.hpp"
-#include "numerics/engine/gemm.hpp"
+#include "numerics/engine/chunk_sum.hpp"
+#include "numerics/engine/kernels/conv_direct.hpp"
+#include "numerics/engine/kernels/gemm.hpp"
+#include "numerics/engine/kernels/scratch.hpp"
 #include "numerics/engine/tensor.hpp"
 #include "numerics/engine/threads.hpp"
 
@@ -114,26 +116,6 @@ bool direct_backward(const Conv2dShape& sh) {
 
 }  // namespace
 
-template <class T>
-void sum_chunk_partials(const T* partial, int chunks, long count, T* dst) {
-    constexpr long block = 1024;
-    const long blocks = (count + block - 1) / block;
-#pragma omp parallel for schedule(static) if (parallel_worth(count * chunks))
-    for (long index = 0; index < blocks; ++index) {
-        const long first = index * block, size = std::min(block, count - first);
-        double sum[block] = {};
-        for (int chunk = 0; chunk < chunks; ++chunk) {
-            const T* src = partial + chunk * count + first;
-#pragma omp simd
-            for (long e = 0; e < size; ++e) sum[e] += double(src[e]);
-        }
-        for (long e = 0; e < size; ++e) dst[first + e] = T(sum[e]);
-    }
-}
-
-template void sum_chunk_partials<float>(const float*, int, long, float*);
-template void sum_chunk_partials<double>(const double*, int, long, double*);
-
 int conv2d_chunk_images(const Conv2dShape& sh) {
     if (sh.chunk_images > 0) return std::min(sh.chunk_images, sh.n);
     const long per_image = sh.patch() * sh.p() * sh.q();
@@ -159,7 +141,8 @@ void conv2d_forward(const Conv2dShape& sh, const T* x, const T* weight, const T*
         const T* col = x + first * hw;
         long ld_col = sh.n * hw;
         if (!sh.is_pointwise()) {
-            T* buffer = thread_scratch<T>(0, std::size_t(sh.patch()) * count * pq);
+            T* buffer =
+                thread_scratch<T>().conv_input.reserve(std::size_t(sh.patch()) * count * pq);
             im2col(sh, x, first, count, buffer);
             col = buffer;
             ld_col = count * pq;
@@ -181,7 +164,7 @@ void conv2d_backward(const Conv2dShape& sh, const T* x, const T* weight, const T
         const int chunk = conv2d_chunk_images(sh);
         const int chunks = (sh.n + chunk - 1) / chunk;
         const long weights = long(sh.k) * sh.patch();
-        T* partial = thread_scratch<T>(2, std::size_t(chunks) * weights);
+        T* partial = thread_scratch<T>().chunk_partials.reserve(std::size_t(chunks) * weights);
         const long work = weights * total;
 #pragma omp parallel for schedule(dynamic, 1) if (parallel_worth(work / 16))
         for (int index = 0; index < chunks; ++index) {
@@ -199,7 +182,7 @@ void conv2d_backward(const Conv2dShape& sh, const T* x, const T* weight, const T
                 continue;
             }
             const long ld_col = count * pq;
-            T* col = thread_scratch<T>(0, std::size_t(sh.patch()) * ld_col);
+            T* col = thread_scratch<T>().conv_input.reserve(std::size_t(sh.patch()) * ld_col);
             im2col(sh, x, first, count, col);
             gemm<T>(false, true, sh.k, int(sh.patch()), int(ld_col), dy_chunk, total, col, ld_col,
                     T(0), dw, sh.patch());

@@ -1,6 +1,6 @@
 #include "numerics/engine/layer_linear.hpp"
 
-#include "numerics/engine/gemm.hpp"
+#include "numerics/engine/kernels/gemm.hpp"
 #include "numerics/engine/threads.hpp"
 
 namespace gradcert::engine {

@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "numerics/engine/isa.hpp"
 #include "numerics/engine/model.hpp"
 #include "numerics/engine/model_zoo.hpp"
 #include "numerics/engine/network.hpp"
@@ -60,6 +61,7 @@ class NetworkModel final : public Model {
 }  // namespace
 
 std::unique_ptr<Model> make_model(const ModelSpec& spec, std::uint64_t seed) {
+    require_engine_isa();
     return std::make_unique<NetworkModel>(build_architecture(spec), seed);
 }
 

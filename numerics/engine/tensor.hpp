@@ -44,14 +44,4 @@ class GrowBuffer {
     std::size_t capacity_ = 0;
 };
 
-// Per-thread scratch storage: slot `slot` (0 ≤ slot < 4) of the calling thread, grown to at least
-// `count` elements and kept for the thread's life (OpenMP keeps its workers), so steady-state
-// training steps allocate nothing. A layer uses distinct slots for buffers alive at the same time;
-// different layers may reuse slots (they run one after another).
-template <class T>
-T* thread_scratch(int slot, std::size_t count) {
-    thread_local GrowBuffer<T> buffers[4];
-    return buffers[slot].reserve(count);
-}
-
 }  // namespace gradcert::engine

@@ -16,6 +16,7 @@
 #include "numerics/engine/checkpoint.hpp"
 #include "numerics/engine/data_batch.hpp"
 #include "numerics/engine/data_load.hpp"
+#include "numerics/engine/isa.hpp"
 #include "numerics/engine/log.hpp"
 #include "numerics/engine/model_zoo.hpp"
 #include "numerics/engine/optimizer.hpp"
@@ -570,6 +571,7 @@ ModelSpec model_spec_for(const TrainConfig& cfg, const Dataset& train) {
 
 TrainResult train(const TrainConfig& cfg, const DataSplit& data, const fs::path& out,
                   const TrainOptions& options) {
+    require_engine_isa();
     validate_config(cfg);
     TrainingRun run(cfg, data, out, options);
     return run.run();
@@ -621,6 +623,10 @@ nlohmann::json build_info() {
     isa.push_back("avx512f");
 #endif
     j["isa"] = isa;
+    j["isa_level"] = kEngineIsaLevel;
+#ifdef __FP_FAST_FMAF
+    j["fma_contraction"] = true;
+#endif
 #ifdef _OPENMP
     j["openmp"] = _OPENMP;
 #endif

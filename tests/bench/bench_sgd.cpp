@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "numerics/engine/isa.hpp"
 #include "numerics/engine/layer_conv.hpp"
 #include "numerics/engine/model.hpp"
 #include "numerics/engine/model_zoo.hpp"
@@ -96,6 +97,11 @@ Options parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     const Options o = parse(argc, argv);
+    if (!cpu_supports_engine_isa()) {
+        std::fprintf(stderr, "bench_sgd: the engine needs an %s CPU, which this machine is not\n",
+                     kEngineIsaLevel);
+        return 2;
+    }
     set_threads(o.threads);
     std::printf("# model batch img_per_s gflops step_ms img_per_cpu_s (threads %d, median of %d)\n",
                 o.threads, o.repeats);

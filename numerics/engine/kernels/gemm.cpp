@@ -1,14 +1,16 @@
-#include "numerics/engine/gemm.hpp"
+#include "numerics/engine/kernels/gemm.hpp"
 
 // GCC 12 reports false -Wmaybe-uninitialized positives inside its own AVX-512 intrinsics
 // (_mm512_undefined_* operands) when Eigen's kernels are inlined at -O3 -march=native; silenced
 // for this file, whose only job is to call Eigen.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <malloc.h>
+
 #include <Eigen/Core>
 #include <algorithm>
 #include <stdexcept>
 
-#include "numerics/engine/tensor.hpp"
+#include "numerics/engine/kernels/scratch.hpp"
 #include "numerics/engine/threads.hpp"
 
 namespace gradcert::engine {
@@ -28,14 +30,32 @@ void assign_product(MutableMap& c, const Lhs& lhs, const Rhs& rhs, float beta) {
     }
 }
 
+// Eigen runs single-threaded (the engine's threads split the work, threads.hpp) and with fixed
+// cache sizes: by default it reads them from the CPU, and its depth blocking kc (hence the order
+// in which each element's sum is rounded) would then differ from machine to machine. The values
+// are those Eigen read on the machine the kernels were tuned on (AMD EPYC, 48 KiB L1d, 1 MiB L2).
+//
+// Eigen allocates its packing workspace (hundreds of KiB for the zoo's shapes) on the heap at
+// every product; glibc serves blocks that large with mmap and unmaps them on free, so every GEMM
+// paid page faults on fresh pages (a fifth of an mlp step in a profile). Large blocks are
+// therefore kept on the heap and never trimmed, as GLIBC_TUNABLES=glibc.malloc.mmap_max=0:
+// glibc.malloc.trim_threshold=… does for PyTorch in tests/bench/sgd_vs_torch.py. Process-wide;
+// it changes memory reuse only, never a result.
+void configure_eigen() {
+    Eigen::setNbThreads(1);
+    Eigen::setCpuCacheSizes(48 * 1024, 1024 * 1024, 32 * 1024 * 1024);
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
+
 }  // namespace
 
 template <>
 void gemm<float>(bool trans_a, bool trans_b, int m, int n, int k, const float* a, long lda,
                  const float* b, long ldb, float beta, float* c, long ldc) {
     if (beta != 0.0f && beta != 1.0f) throw std::invalid_argument("gemm: beta must be 0 or 1");
-    static const bool single_threaded_eigen = (Eigen::setNbThreads(1), true);
-    (void)single_threaded_eigen;
+    static const bool fixed_eigen = (configure_eigen(), true);
+    (void)fixed_eigen;
     MutableMap cm(c, m, n, Eigen::OuterStride<>(ldc));
     if (k == 0) {
         if (beta == 0.0f) cm.setZero();
@@ -91,7 +111,7 @@ void gemm_parallel(bool trans_a, bool trans_b, int m, int n, int k, const T* a, 
         return;
     }
     const long size = long(m) * n;
-    T* partial = thread_scratch<T>(3, std::size_t(slices) * size);
+    T* partial = thread_scratch<T>().gemm_slices.reserve(std::size_t(slices) * size);
 #pragma omp parallel for schedule(dynamic, 1) if (parallel_worth(work / 64))
     for (int s = 0; s < slices; ++s) {
         const int k0 = s * slice, tk = std::min(slice, k - k0);

@@ -1,51 +1,23 @@
-#include "numerics/engine/conv_direct.hpp"
+#include "numerics/engine/kernels/conv_direct.hpp"
 
 #include <algorithm>
-#include <cstring>
 
-#include "numerics/engine/tensor.hpp"
+#include "numerics/engine/chunk_sum.hpp"
+#include "numerics/engine/kernels/scratch.hpp"
+#include "numerics/engine/kernels/simd.hpp"
 #include "numerics/engine/threads.hpp"
 
 namespace gradcert::engine {
 
 namespace {
 
-// 64-byte vectors of T (16 floats or 8 doubles).
-template <class T>
-struct Simd {
-    typedef T vec __attribute__((vector_size(64)));
-    static constexpr int lanes = 64 / sizeof(T);
-};
-template <class T>
-using Vec = typename Simd<T>::vec;
-
-template <class T>
-inline Vec<T> load(const T* p) {
-    Vec<T> v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-template <class T>
-inline void store(T* p, const Vec<T>& v) {
-    std::memcpy(p, &v, sizeof v);
-}
-// Keeps v in a register: without it GCC folds the load or broadcast into every multiply-add that
-// uses v (a memory operand each time), which makes the tiles load-bound on this machine.
-template <class T>
-inline void in_register(Vec<T>& v) {
-#if defined(__x86_64__)
-    asm("" : "+v"(v));
-#else
-    (void)v;
-#endif
-}
-
-template <class T>
-inline T lane_sum(const Vec<T>& v) {
-    T s = 0;
-    for (int l = 0; l < Simd<T>::lanes; ++l) s += v[l];
-    return s;
-}
+using kernels::fmadd;
+using kernels::in_register;
+using kernels::lane_sum;
+using kernels::load;
+using kernels::Simd;
+using kernels::store;
+using kernels::Vec;
 
 constexpr int max_vectors = 3;   // vectors per forward tile
 constexpr int taps_per_row = 3;  // kernel width
@@ -176,7 +148,7 @@ void forward_tile(const T* in, long in_stride, int channels, const long* taps, i
             for (int t = 0; t < KT; ++t) {
                 Vec<T> w = Vec<T>{} + wt[t];
                 in_register<T>(w);
-                for (int v = 0; v < NV; ++v) acc[t][v] += w * x[v];
+                for (int v = 0; v < NV; ++v) acc[t][v] = fmadd(w, x[v], acc[t][v]);
             }
         }
     }
@@ -203,7 +175,7 @@ void forward_tile_3x3(const T* in, long in_stride, int channels, int wq, const T
                 for (int t = 0; t < KT; ++t) {
                     Vec<T> w = Vec<T>{} + wt[t];
                     in_register<T>(w);
-                    for (int v = 0; v < NV; ++v) acc[t][v] += w * x[v];
+                    for (int v = 0; v < NV; ++v) acc[t][v] = fmadd(w, x[v], acc[t][v]);
                 }
             }
         }
@@ -353,7 +325,7 @@ void weight_tile(const Geometry& g, const T* in, const T* dy, int images, int c,
             for (int t = 0; t < KT; ++t) {
                 Vec<T> dv = load(d + t * g.grad_plane + o);
                 in_register<T>(dv);
-                for (int j = 0; j < taps_per_row; ++j) acc[t][j] += dv * x[j];
+                for (int j = 0; j < taps_per_row; ++j) acc[t][j] = fmadd(dv, x[j], acc[t][j]);
             }
         }
     }
@@ -429,13 +401,13 @@ void conv2d_direct_forward(const Conv2dShape& sh, const T* x, const T* weight, c
     const long hw = long(sh.h) * sh.w, pq = long(g.p) * g.q;
     const int entries[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
     const Taps taps{g.taps, 9, g.stride == 1, g.wq};
-    T* packed = thread_scratch<T>(3, std::size_t(sh.k) * sh.c * 9);
+    T* packed = thread_scratch<T>().packed_weights.reserve(std::size_t(sh.k) * sh.c * 9);
     pack_weights(weight, sh.k, sh.c, false, entries, 9, packed);
     const long work = long(sh.n) * sh.k * sh.c * pq;
 #pragma omp parallel for schedule(dynamic, 1) if (parallel_worth(work / 16))
     for (int b = 0; b < sh.n; ++b) {
-        T* in = thread_scratch<T>(0, std::size_t(sh.c) * g.block);
-        T* out = thread_scratch<T>(1, std::size_t(sh.k) * g.plane);
+        T* in = thread_scratch<T>().conv_input.reserve(std::size_t(sh.c) * g.block);
+        T* out = thread_scratch<T>().conv_output.reserve(std::size_t(sh.k) * g.plane);
         for (int ch = 0; ch < sh.c; ++ch) {
             fill_phases(g, x + (long(ch) * sh.n + b) * hw, in + ch * g.block);
         }
@@ -455,11 +427,11 @@ void conv2d_direct_backward(const Conv2dShape& sh, const T* x, const T* weight, 
     const long weights = long(sh.k) * sh.c * 9;
     const int per_group = group_images(g, sh.n);
     const int groups = (sh.n + per_group - 1) / per_group;
-    T* partial = thread_scratch<T>(2, std::size_t(groups) * weights);
+    T* partial = thread_scratch<T>().chunk_partials.reserve(std::size_t(groups) * weights);
     // Data-gradient tap lists and packed weights, one per phase.
     long offsets[4][9];
     int entries[4][9], counts[4];
-    T* packed = thread_scratch<T>(3, std::size_t(weights));
+    T* packed = thread_scratch<T>().packed_weights.reserve(std::size_t(weights));
     T* packed_phase[4];
     for (int phase = 0, used = 0; phase < g.phases; ++phase) {
         counts[phase] = input_gradient_taps(g, phase / g.stride, phase % g.stride, offsets[phase],
@@ -476,9 +448,9 @@ void conv2d_direct_backward(const Conv2dShape& sh, const T* x, const T* weight, 
     for (int group = 0; group < groups; ++group) {
         const int first = group * per_group;
         const int images = std::min(per_group, sh.n - first);
-        T* in = thread_scratch<T>(0, std::size_t(images) * sh.c * g.block);
-        T* dyp = thread_scratch<T>(
-            1, std::size_t(images) * sh.k * g.grad_plane + std::size_t(sh.c) * g.plane);
+        T* in = thread_scratch<T>().conv_input.reserve(std::size_t(images) * sh.c * g.block);
+        T* dyp = thread_scratch<T>().conv_output.reserve(std::size_t(images) * sh.k * g.grad_plane +
+                                                         std::size_t(sh.c) * g.plane);
         T* out = dyp + std::size_t(images) * sh.k * g.grad_plane;
         for (int b = 0; b < images; ++b) {
             for (int ch = 0; ch < sh.c; ++ch) {

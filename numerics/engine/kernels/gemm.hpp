@@ -9,9 +9,11 @@
 // working precision T. float goes through Eigen's blocked, vectorised GEMM, parallel on the
 // engine's OpenMP threads when called outside a parallel region (one thread inside one). Each
 // element of C is computed by one thread in a fixed blocking, so results are bit-identical for a
-// fixed thread count. double (used only by the gradient checks) is a plain triple loop in double,
-// kept free of Eigen so that no Eigen double kernel of this -march=native library can collide at
-// link time with the rigorous library's differently compiled Eigen code.
+// fixed thread count, and Eigen's cache-dependent blocking is pinned to fixed cache sizes so
+// that it is the same on every machine (docs/engine.md). double (used only by the gradient checks)
+// is a plain triple loop in double, kept free of Eigen so that no Eigen double kernel of this
+// -march=native library can collide at link time with the rigorous library's differently compiled
+// Eigen code.
 namespace gradcert::engine {
 
 template <class T>

@@ -1,0 +1,20 @@
+#pragma once
+// The engine's instruction-set level. gradcert_engine is compiled for x86-64-v4 (AVX-512 F, BW,
+// CD, DQ, VL on top of AVX2, FMA, BMI2) with -ffp-contract=off, never -march=native, so the same
+// binary does the same arithmetic on every machine of that level: a seed gives the same bits on
+// any such CPU (docs/engine.md, "Same bits on every machine"). This file is compiled for the
+// baseline x86-64 so that the check itself runs anywhere.
+namespace gradcert::engine {
+
+// The level the engine is built for, as GCC names it.
+inline constexpr const char* kEngineIsaLevel = "x86-64-v4";
+
+// True when the running CPU supports kEngineIsaLevel.
+bool cpu_supports_engine_isa();
+
+// Throws gradcert::InputError with a one-line message (the CPU lacks the engine's ISA level,
+// naming it) unless cpu_supports_engine_isa(). Called before any engine arithmetic runs
+// (make_model, train, the benchmarks).
+void require_engine_isa();
+
+}  // namespace gradcert::engine
