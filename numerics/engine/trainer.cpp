@@ -563,6 +563,9 @@ TrainResult TrainingRun::run() {
                                   {"test_loss", result_.epochs.back().test_loss},
                                   {"train_loss", result_.epochs.back().train_loss}};
         manifest_["wall_seconds"] = result_.wall_seconds;
+        if (cfg_.run.shard > 0 && options_.communicator)
+            manifest_["data_parallel"]["rank0_communication_seconds"] =
+                options_.communicator->seconds_communicating();
         write_manifest();
     }
     result_.model = std::move(model_);
