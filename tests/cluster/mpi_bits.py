@@ -111,10 +111,7 @@ def main():
     work = os.path.join(work, model)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    # ResNet-18 (11 M parameters) on 16 × 16 images: its CIFAR stem and four stages take them,
-    # and the test stays minutes, not tens of minutes, on a loaded 2-core machine.
-    shapes = {"mlp": "[1, 28, 28]", "cnn-small": "[1, 28, 28]", "resnet18": "[3, 16, 16]"}
-    shape = shapes.get(model, "[3, 32, 32]")
+    shape = "[1, 28, 28]" if model in ("mlp", "cnn-small") else "[3, 32, 32]"
     config = os.path.join(work, "config.toml")
     with open(config, "w") as f:
         f.write(CONFIG.format(model=model, shape=shape))
