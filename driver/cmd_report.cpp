@@ -14,6 +14,7 @@
 
 #include "driver/command.hpp"
 #include "driver/output_paths.hpp"
+#include "driver/sweep.hpp"
 #include "numerics/util/atomic_file.hpp"
 #include "reports/check_report.hpp"
 #include "reports/constants_report.hpp"
@@ -34,7 +35,28 @@ struct ReportArgs {
     bool resume = false;
     std::string out;  // empty → reports/quick (quick) or reports (full)
     std::string source = GRADCERT_SOURCE_DIR;
+    std::string plan;     // --plan DIR: write the sweep plan instead (driver/sweep.hpp)
+    std::string collect;  // --collect DIR: assemble a finished sweep
+    gradcert::driver::PlanOptions plan_options;
 };
+
+// --plan and --collect (docs/cluster.md, "Sweeps").
+int run_sweep_step(const ReportArgs& a) {
+    if (!a.plan.empty()) {
+        gradcert::driver::require_writable_directory("--plan", a.plan);
+        const auto plan = gradcert::driver::make_sweep_plan(a.full ? "full" : "quick", a.source);
+        gradcert::driver::write_sweep_plan(plan, a.plan, a.plan_options);
+        std::cout << fmt::format(
+            "report: {} tasks in {}/tasks.json; submit with {}/submit.sh, or run locally with "
+            "gradcert task {} --all --jobs J\n",
+            plan.tasks.size(), a.plan, a.plan, a.plan);
+        return 0;
+    }
+    const fs::path out = a.out.empty() ? fs::path(a.collect) / "report" : fs::path(a.out);
+    gradcert::driver::require_writable_directory("--out", out);
+    gradcert::driver::collect_sweep(a.collect, out);
+    return 0;
+}
 
 constexpr long kConstantsPrecision = 128;
 
@@ -90,6 +112,7 @@ void stage_experiments(const gradcert::verify::ReportPlan& plan, const ReportArg
 }
 
 int run_report(const ReportArgs& a) {
+    if (!a.plan.empty() || !a.collect.empty()) return run_sweep_step(a);
     const auto t0 = Clock::now();
     const std::string mode = a.full ? "full" : "quick";
     const fs::path source(a.source);
@@ -133,6 +156,21 @@ gradcert::driver::Runner setup(CLI::App& sub) {
                  "continue the experiments of an interrupted run from DIR/.work");
     sub.add_option("--out", args->out, "output directory (default: reports/quick or reports)");
     sub.add_option("--source", args->source, "source tree holding verify/ (default: this build's)");
+    auto* plan = sub.add_option("--plan", args->plan,
+                                "write the report's tasks and Slurm scripts into this directory "
+                                "instead of running them (docs/cluster.md)");
+    sub.add_option("--collect", args->collect,
+                   "assemble the report from the finished tasks of this plan directory into "
+                   "--out (default DIR/report)")
+        ->excludes(plan);
+    sub.add_option("--max-parallel", args->plan_options.max_parallel,
+                   "with --plan: array tasks running at once (%K, default 4)")
+        ->check(CLI::Range(1, 100000));
+    sub.add_option("--cpus-per-task", args->plan_options.cpus_per_task,
+                   "with --plan: cores per array task (default 2)")
+        ->check(CLI::Range(1, 4096));
+    sub.add_option("--time-limit", args->plan_options.time_limit,
+                   "with --plan: Slurm time limit per task (default 02:00:00)");
     return [args]() { return run_report(*args); };
 }
 

@@ -7,10 +7,12 @@
 #include <string>
 
 #include "driver/command.hpp"
+#include "driver/mpi_world.hpp"
 #include "driver/output_paths.hpp"
 #include "numerics/engine/config.hpp"
 #include "numerics/engine/isa.hpp"
 #include "numerics/engine/trainer.hpp"
+#include "numerics/util/error.hpp"
 
 namespace gradcert::driver {
 
@@ -23,6 +25,32 @@ struct TrainArgs {
     bool quiet = false;
 };
 
+// Under an MPI launcher: the run's ranks become options.communicator; only rank 0 shows progress.
+// Throws InputError without MPI support, or when [run] shard is unset on more than one rank.
+void join_ranks(const engine::TrainConfig& cfg, engine::TrainOptions& options) {
+    options.communicator = mpi_world();
+    if (options.communicator->size() > 1 && cfg.run.shard == 0)
+        throw InputError(cfg.source + ": [run] shard must be set (> 0) to train on " +
+                         std::to_string(options.communicator->size()) +
+                         " MPI ranks (examples per data-parallel shard, see docs/cluster.md)");
+    if (options.communicator->rank() != 0) options.progress = engine::ProgressMode::none;
+}
+
+// engine::train; on more than one rank an error ends every rank (MPI_Abort) instead of leaving
+// the others waiting in a collective.
+engine::TrainResult train_on_ranks(const engine::TrainConfig& cfg, const std::filesystem::path& out,
+                                   const engine::TrainOptions& options) {
+    if (!options.communicator || options.communicator->size() == 1)
+        return engine::train(cfg, out, options);
+    try {
+        return engine::train(cfg, out, options);
+    } catch (const InputError& e) {
+        mpi_abort(e.what(), 2);
+    } catch (const std::exception& e) {
+        mpi_abort(e.what(), 1);
+    }
+}
+
 int run_train(const TrainArgs& args) {
     namespace fs = std::filesystem;
     engine::require_engine_isa();  // before any engine code (built for x86-64-v4) runs
@@ -33,7 +61,10 @@ int run_train(const TrainArgs& args) {
     engine::TrainOptions options;
     options.resume = args.resume;
     options.progress = args.quiet ? engine::ProgressMode::none : engine::ProgressMode::automatic;
-    const engine::TrainResult r = engine::train(cfg, out, options);
+    if (launcher_world_size() > 0) join_ranks(cfg, options);  // under mpirun: docs/cluster.md
+    const engine::TrainResult r = train_on_ranks(cfg, out, options);
+    if (options.communicator && options.communicator->rank() != 0)
+        return r.status == "diverged" ? 3 : 0;
     if (!r.epochs.empty()) {
         const engine::EpochRecord& last = r.epochs.back();
         std::printf(

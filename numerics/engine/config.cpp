@@ -280,6 +280,7 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source,
     run.read("eval_batch", cfg.run.eval_batch, 1);
     run.read("stop_on_nan", cfg.run.stop_on_nan);
     run.read("checkpoint", cfg.run.checkpoint);
+    run.read("shard", cfg.run.shard);
     run.reject_unknown();
     Section probe(subtable(root, "probe", source), "probe", source);
     read_probe(probe, cfg.probe);
@@ -358,6 +359,7 @@ void validate_config(const TrainConfig& cfg) {
     if (cfg.run.threads < 1 || cfg.run.threads > kMaxThreads)
         invalid(cfg, fmt::format("[run] threads = {} must lie in [1, {}]", cfg.run.threads,
                                  kMaxThreads));
+    if (cfg.run.shard < 0) invalid(cfg, "[run] shard must be ≥ 0 (0: no data-parallel shards)");
     const ProbeConfig& p = cfg.probe;
     if (p.every_steps < 0) invalid(cfg, "[probe] every_steps must be ≥ 0");
     if (p.batches < 2) invalid(cfg, "[probe] batches must be ≥ 2 (a confidence interval needs 2)");
@@ -431,6 +433,8 @@ nlohmann::json config_to_json(const TrainConfig& cfg) {
     j["run"] = {{"epochs", cfg.run.epochs},           {"seed", cfg.run.seed},
                 {"threads", cfg.run.threads},         {"eval_batch", cfg.run.eval_batch},
                 {"stop_on_nan", cfg.run.stop_on_nan}, {"checkpoint", cfg.run.checkpoint}};
+    // Only when set, so that configurations without it keep their JSON (manifests, hashes).
+    if (cfg.run.shard > 0) j["run"]["shard"] = cfg.run.shard;
     const ProbeConfig& p = cfg.probe;
     j["probe"] = {{"every_steps", p.every_steps},
                   {"at_epoch_end", p.at_epoch_end},

@@ -49,6 +49,9 @@ struct RunConfig {
     int eval_batch = 1000;
     bool stop_on_nan = true;
     bool checkpoint = true;
+    // > 0: data-parallel arithmetic with this many examples per shard (distributed.hpp); the
+    // same bits for one process and for any number of MPI ranks. 0: the single-process engine.
+    int shard = 0;
 };
 
 struct ProbeConfig {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "numerics/engine/distributed.hpp"
 #include "numerics/engine/layer_batchnorm.hpp"
 #include "numerics/engine/model.hpp"
 #include "numerics/engine/tensor.hpp"
@@ -90,6 +91,15 @@ class Network {
     // Gradient of the mean loss of the last training forward, written to grads().
     void backward();
 
+    // Data-parallel training (distributed.hpp; defined in network_sharded.cpp, float only): a
+    // training forward and backward of a batch of range.examples examples of which this rank
+    // holds its shards (images, labels: its range.local_examples() examples). Every layer runs
+    // shard by shard; batch norm normalises with the statistics of the whole batch; grads() and
+    // the returned mean loss (and `correct`) are those of the whole batch, on every rank.
+    double forward_backward_sharded(const T* images, const std::int32_t* labels,
+                                    const ShardRange& range, Communicator& comm,
+                                    bool update_buffers, int* correct);
+
     // The sign pattern of every ReLU output and every max-pool argmax of the last forward: two
     // points with equal patterns lie in the same smooth piece of the loss (used by the
     // finite-difference tests to reject differences that straddle a kink).
@@ -103,6 +113,14 @@ class Network {
     void allocate(int n);
     void forward_layer(std::size_t index, bool train, bool update_buffers);
     void backward_layer(std::size_t index);
+    void forward_layer_shard(std::size_t index, int first, int count);
+    void backward_layer_shard(std::size_t index, int first, int count, T* dweight, T* dbias);
+    void batchnorm_forward_sharded(std::size_t index, const ShardRange& range, Communicator& comm,
+                                   bool update_buffers);
+    void batchnorm_backward_sharded(std::size_t index, const ShardRange& range, Communicator& comm);
+    double loss_sharded(const ShardRange& range, Communicator& comm, const std::int32_t* labels,
+                        int* correct);
+    void reduce_param_grads_sharded(std::size_t index, const ShardRange& range, Communicator& comm);
     T* param(int index) {
         return index < 0 ? nullptr : params_.data() + arch_.params[index].offset;
     }

@@ -100,7 +100,10 @@ class TrainingRun {
     double train_step(std::span<const int> batch, double lr, int* correct);
     ProbeRecord probe(int epoch, const SchedulePoint& sp);
     void write_checkpoint_now(const LogOffsets& offsets);
-    bool writes_files() const { return !out_.empty(); }
+    bool reads_files() const { return !out_.empty(); }
+    bool writes_files() const {
+        return reads_files() && (!options_.communicator || options_.communicator->rank() == 0);
+    }
 
     const TrainConfig& cfg_;
     const DataSplit& data_;
@@ -124,7 +127,14 @@ class TrainingRun {
     Clock::time_point started_ = Clock::now();
 };
 
-ModelFactory default_factory() {
+ModelFactory default_factory(const TrainConfig& cfg, const TrainOptions& options) {
+    if (cfg.run.shard > 0) {
+        std::shared_ptr<Communicator> comm =
+            options.communicator ? options.communicator : local_communicator();
+        return [comm, shard = cfg.run.shard](const ModelSpec& spec, std::uint64_t seed) {
+            return make_sharded_model(spec, seed, shard, comm);
+        };
+    }
     return [](const ModelSpec& spec, std::uint64_t seed) { return make_model(spec, seed); };
 }
 
@@ -146,8 +156,8 @@ void TrainingRun::build() {
     if (!options_.model_factory) check_model_name(cfg_);
     try {
         if (!options_.model_factory) check_model_size(spec);
-        model_ = (options_.model_factory ? options_.model_factory : default_factory())(
-            spec, cfg_.run.seed);
+        model_ = (options_.model_factory ? options_.model_factory
+                                         : default_factory(cfg_, options_))(spec, cfg_.run.seed);
     } catch (const InputError& e) {
         throw InputError(cfg_.source + ": [model] " + e.what());
     } catch (const std::bad_alloc&) {
@@ -212,6 +222,10 @@ void TrainingRun::start_fresh() {
     manifest_["git_revision"] = git_revision();
     manifest_["build"] = build_info();
     manifest_["threads"] = cfg_.run.threads;
+    if (cfg_.run.shard > 0)
+        manifest_["data_parallel"] = {
+            {"shard", cfg_.run.shard},
+            {"ranks", options_.communicator ? options_.communicator->size() : 1}};
     manifest_["estimates"] =
         "probe values (delta*, c2*, grad_norm, lambda_max, sharpness, adaptive_sharpness in "
         "epochs.csv; every \"probe\" object in steps.jsonl) are sampled estimates, not bounds";
@@ -220,7 +234,7 @@ void TrainingRun::start_fresh() {
 }
 
 bool TrainingRun::restore() {
-    if (!writes_files() || !options_.resume || !fs::exists(out_ / kCheckpointName)) return false;
+    if (!reads_files() || !options_.resume || !fs::exists(out_ / kCheckpointName)) return false;
     const fs::path file = out_ / kCheckpointName;
     const Checkpoint ck = read_checkpoint(file);
     try {
@@ -230,6 +244,7 @@ bool TrainingRun::restore() {
     } catch (const std::out_of_range& e) {  // a blob named in the model is absent
         throw_input_error(file.string(), e.what());
     }
+    if (!writes_files()) return true;
     std::ifstream in(out_ / "manifest.json");
     manifest_ = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json::object();
     if (manifest_.is_discarded()) manifest_ = nlohmann::json::object();
@@ -273,8 +288,9 @@ void TrainingRun::restore_from(const Checkpoint& ck) {
     for (const auto& e : records) result_.epochs.push_back(epoch_from_json(e));
     for (const auto& p : ck.header.at("probes")) result_.probes.push_back(probe_from_json(p));
     const auto& logs = ck.header.at("logs");
-    log_.resume(out_, {logs.at("steps_bytes").get<std::uint64_t>(),
-                       logs.at("epochs_bytes").get<std::uint64_t>()});
+    if (writes_files())
+        log_.resume(out_, {logs.at("steps_bytes").get<std::uint64_t>(),
+                           logs.at("epochs_bytes").get<std::uint64_t>()});
 }
 
 void TrainingRun::write_manifest() {
@@ -548,6 +564,9 @@ TrainResult TrainingRun::run() {
                                   {"test_loss", result_.epochs.back().test_loss},
                                   {"train_loss", result_.epochs.back().train_loss}};
         manifest_["wall_seconds"] = result_.wall_seconds;
+        if (cfg_.run.shard > 0 && options_.communicator)
+            manifest_["data_parallel"]["rank0_communication_seconds"] =
+                options_.communicator->seconds_communicating();
         write_manifest();
     }
     result_.model = std::move(model_);

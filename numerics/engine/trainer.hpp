@@ -24,6 +24,7 @@
 
 #include "numerics/engine/config.hpp"
 #include "numerics/engine/dataset.hpp"
+#include "numerics/engine/distributed.hpp"
 #include "numerics/engine/model.hpp"
 #include "numerics/engine/progress.hpp"
 #include "numerics/engine/train_records.hpp"
@@ -45,6 +46,10 @@ struct TrainOptions {
     std::function<bool(const EpochRecord&)> on_epoch;
     // Builds the model instead of make_model (tests use small hand-written models).
     ModelFactory model_factory;
+    // The ranks of a data-parallel run (docs/cluster.md); null: this process alone. With
+    // [run] shard > 0 the model is make_sharded_model over these ranks. Only rank 0 writes into
+    // `out`; the other ranks read its checkpoint on resume and write nothing.
+    std::shared_ptr<Communicator> communicator;
 };
 
 struct TrainResult {
