@@ -163,11 +163,9 @@ std::string kernel_description(const Kernel& k) {
     if (k.kind == Kind::student_t)
         s = k.nu == 1 ? "cauchy (student-t with nu = 1)"
                       : s + " (nu = " + std::to_string(k.nu) + ")";
+    // α is the enclosure of a short decimal: its midpoint to 10 digits prints that decimal.
     if (k.kind == Kind::stable)
-        s += " (alpha = " +
-             (k.alpha.is_point() ? fmt::format("{:.6g}", k.alpha.mid().convert_to<double>())
-                                 : to_string(k.alpha, 6)) +
-             ")";
+        s += " (alpha = " + fmt::format("{:.10g}", k.alpha.mid().convert_to<double>()) + ")";
     return s;
 }
 

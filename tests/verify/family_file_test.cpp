@@ -403,12 +403,13 @@ TEST_CASE("kernels given by φ and moments: [smoothing] nu and alpha, refused te
           "fam.toml:8: [smoothing] alpha = 0 is outside (0, 2]");
     CHECK(error_of(kernel("kernel = \"gaussian\"\nalpha = 1")) ==
           "fam.toml:8: [smoothing] alpha applies only to kernel = 'stable', not 'gaussian'");
-    // kValid's f has x1^2: no 2nd moment under Cauchy or stable α < 2.
-    CHECK(error_of(kernel("kernel = \"cauchy\"")) ==
-          "fam.toml:4: f: term x1^2 cannot be smoothed by the cauchy (student-t with nu = 1) "
-          "kernel: the kernel has no 2nd moment; f̂_δ is infinite");
+    // kValid's f has b*x2, x2^2 and x1^2 (in that order): no 1st / 2nd moment under Cauchy or
+    // stable α < 2.
+    CHECK(error_of(kernel("kernel = \"cauchy\"")) ==  // b*x2 comes first (exponent order)
+          "fam.toml:4: f: term x2 cannot be smoothed by the cauchy (student-t with nu = 1) "
+          "kernel: the kernel has no 1st moment; f̂_δ is undefined");
     CHECK(error_of(kernel("kernel = \"stable\"\nalpha = 1.999")) ==
-          "fam.toml:4: f: term x1^2 cannot be smoothed by the stable (alpha = 1.999) kernel: the "
+          "fam.toml:4: f: term x2^2 cannot be smoothed by the stable (alpha = 1.999) kernel: the "
           "kernel has no 2nd moment; f̂_δ is infinite");
     // Accepted: every term has its moments.
     for (const char* ok : {"kernel = \"uniform-cube\"", "kernel = \"laplace\"",
