@@ -62,7 +62,10 @@ void KernelSampler::sample(Eigen::VectorXd& u) {
             return;
         case theory::Kernel::Kind::student_t: {
             double w = 0;  // χ²_ν
-            for (int j = 0; j < kernel_.nu; ++j) w += normal() * normal();
+            for (int j = 0; j < kernel_.nu; ++j) {
+                const double z = normal();
+                w += z * z;
+            }
             u *= std::sqrt(kernel_.nu / w);
             return;
         }
