@@ -54,7 +54,12 @@ class FamilyFileBlock {
                     throw InputError(path_ + ": domain must be [[lo, hi], ...]");
                 b["domain"].push_back({text((*pair)[0]), text((*pair)[1])});
             }
-        b["kernel"] = table_["smoothing"]["kernel"].value<std::string>().value_or("");
+        const std::string kernel = table_["smoothing"]["kernel"].value<std::string>().value_or("");
+        b["kernel"] = kernel == "cauchy" ? "student-t" : kernel;  // cauchy = student-t, ν = 1
+        if (kernel == "cauchy") b["kernel_nu"] = 1;
+        if (kernel == "student-t")
+            b["kernel_nu"] = table_["smoothing"]["nu"].value<long>().value_or(0);
+        if (kernel == "stable") b["kernel_alpha"] = text_at(table_["smoothing"]["alpha"]);
         const toml::node_view<const toml::node> s = table_["schedule"];
         if (const toml::array* ds = s["deltas"].as_array()) {
             b["schedule"]["deltas"] = json::array();

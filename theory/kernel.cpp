@@ -4,6 +4,7 @@
 #include <string>
 
 #include "numerics/util/error.hpp"
+#include "theory/kernel_laws.hpp"
 
 namespace gradcert::theory {
 
@@ -15,21 +16,32 @@ std::string_view kernel_kind_name(Kernel::Kind kind) {
             return "gaussian-unit";
         case Kernel::Kind::gaussian:
             return "gaussian";
+        case Kernel::Kind::uniform_cube:
+            return "uniform-cube";
+        case Kernel::Kind::laplace:
+            return "laplace";
+        case Kernel::Kind::student_t:
+            return "student-t";
+        case Kernel::Kind::stable:
+            return "stable";
     }
     throw std::logic_error("kernel_kind_name: invalid kind");
 }
 
 Kernel::Kind parse_kernel_kind(std::string_view text) {
-    for (Kernel::Kind kind :
-         {Kernel::Kind::uniform_ball, Kernel::Kind::gaussian_unit, Kernel::Kind::gaussian})
+    for (Kernel::Kind kind : {Kernel::Kind::uniform_ball, Kernel::Kind::gaussian_unit,
+                              Kernel::Kind::gaussian, Kernel::Kind::uniform_cube,
+                              Kernel::Kind::laplace, Kernel::Kind::student_t, Kernel::Kind::stable})
         if (kernel_kind_name(kind) == text) return kind;
     throw InputError("unknown kernel '" + std::string(text) +
-                     "' (expected uniform-ball, gaussian-unit or gaussian)");
+                     "' (expected uniform-ball, gaussian-unit, gaussian, uniform-cube, laplace, "
+                     "student-t or stable)");
 }
 
 void validate_kernel(const Kernel& kernel) {
     if (kernel.dim < 1)
         throw InputError("kernel dimension must be at least 1, got " + std::to_string(kernel.dim));
+    validate_kernel_parameters(kernel);
 }
 
 IntervalM gamma_half_ratio(int d) {
@@ -49,6 +61,7 @@ IntervalM gamma_half_ratio(int d) {
 
 IntervalM kernel_mean_norm(const Kernel& kernel) {
     validate_kernel(kernel);
+    if (is_phi_kernel(kernel.kind)) return phi_kernel_mean_norm(kernel);
     const int d = kernel.dim;
     const IntervalM gaussian_norm = sqrt(IntervalM(2)) * gamma_half_ratio(d);
     switch (kernel.kind) {
@@ -58,12 +71,16 @@ IntervalM kernel_mean_norm(const Kernel& kernel) {
             return gaussian_norm / sqrt(IntervalM(d));
         case Kernel::Kind::gaussian:
             return gaussian_norm;
+        default:  // the φ kernels returned above
+            break;
     }
     throw std::logic_error("kernel_mean_norm: invalid kind");
 }
 
 IntervalM kernel_mean_square_norm(const Kernel& kernel) {
     validate_kernel(kernel);
+    if (is_phi_kernel(kernel.kind))
+        return IntervalM(kernel.dim) * phi_kernel_coordinate_variance(kernel);
     const int d = kernel.dim;
     switch (kernel.kind) {
         case Kernel::Kind::uniform_ball:
@@ -72,12 +89,15 @@ IntervalM kernel_mean_square_norm(const Kernel& kernel) {
             return IntervalM(1);
         case Kernel::Kind::gaussian:
             return IntervalM(d);
+        default:  // the φ kernels returned above
+            break;
     }
     throw std::logic_error("kernel_mean_square_norm: invalid kind");
 }
 
 IntervalM kernel_coordinate_variance(const Kernel& kernel) {
     validate_kernel(kernel);
+    if (is_phi_kernel(kernel.kind)) return phi_kernel_coordinate_variance(kernel);
     const int d = kernel.dim;
     switch (kernel.kind) {
         case Kernel::Kind::uniform_ball:
@@ -86,6 +106,8 @@ IntervalM kernel_coordinate_variance(const Kernel& kernel) {
             return IntervalM(1) / IntervalM(d);
         case Kernel::Kind::gaussian:
             return IntervalM(1);
+        default:  // the φ kernels returned above
+            break;
     }
     throw std::logic_error("kernel_coordinate_variance: invalid kind");
 }
@@ -104,6 +126,7 @@ IntervalM double_factorial_product(const std::vector<int>& alpha) {
 
 IntervalM kernel_moment(const Kernel& kernel, const std::vector<int>& alpha) {
     validate_kernel(kernel);
+    if (is_phi_kernel(kernel.kind)) return phi_kernel_moment(kernel, alpha);
     if (static_cast<int>(alpha.size()) > kernel.dim)
         throw std::invalid_argument("kernel_moment: more exponents than the kernel dimension");
     int total = 0;
@@ -125,12 +148,22 @@ IntervalM kernel_moment(const Kernel& kernel, const std::vector<int>& alpha) {
             return numerator / pow(IntervalM(d), total / 2);
         case Kernel::Kind::gaussian:
             return numerator;
+        default:  // the φ kernels returned above
+            break;
     }
     throw std::logic_error("kernel_moment: invalid kind");
 }
 
 ProjectionLaw projection_law(const Kernel& kernel) {
     validate_kernel(kernel);
+    // Of the φ kernels only stable α = 2 (u ~ N(0, 2I)) has a projection law the ridge
+    // quadrature integrates against.
+    if (kernel.kind == Kernel::Kind::stable && kernel.alpha.is_point() &&
+        contains(kernel.alpha, IntervalM(2)))
+        return {ProjectionLaw::Shape::standard_normal, kernel.dim, sqrt(IntervalM(2))};
+    if (is_phi_kernel(kernel.kind))
+        throw std::domain_error("projection_law: no quadrature law for the " +
+                                kernel_description(kernel) + " kernel");
     switch (kernel.kind) {
         case Kernel::Kind::uniform_ball:
             return {ProjectionLaw::Shape::ball_marginal, kernel.dim, IntervalM(1)};
@@ -139,6 +172,8 @@ ProjectionLaw projection_law(const Kernel& kernel) {
                     IntervalM(1) / sqrt(IntervalM(kernel.dim))};
         case Kernel::Kind::gaussian:
             return {ProjectionLaw::Shape::standard_normal, kernel.dim, IntervalM(1)};
+        default:  // the φ kernels returned above
+            break;
     }
     throw std::logic_error("projection_law: invalid kind");
 }

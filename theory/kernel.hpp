@@ -21,22 +21,32 @@ struct Kernel {
     enum class Kind {
         uniform_ball,  // u uniform on the unit Euclidean ball of R^d (Hazan et al.)       [P]
         gaussian_unit,  // u ~ N(0, I/d): E‖u‖² = 1, the normalisation behind δ = ηC/√b     [R]
-        gaussian        // u ~ N(0, I): what the AAAI code's explicit algorithm samples     [P]
+        gaussian,       // u ~ N(0, I): what the AAAI code's explicit algorithm samples     [P]
+        // Kernels given by φ and moments (theory/kernel_laws.hpp)                          [D]
+        uniform_cube,  // u uniform on [−1, 1]^d
+        laplace,       // independent standard Laplace coordinates
+        student_t,     // multivariate t with ν degrees of freedom (cauchy: ν = 1), scale I
+        stable         // isotropic symmetric α-stable, φ(t) = exp(−‖t‖^α)
     };
     Kind kind;
-    int dim;  // ambient dimension d ≥ 1
+    int dim;                         // ambient dimension d ≥ 1
+    int nu = 0;                      // student_t: odd ν ≥ 1
+    IntervalM alpha = IntervalM(2);  // stable: α ∈ (0, 2] (enclosure of the exact decimal)
 };
 
-// "uniform-ball", "gaussian-unit", "gaussian" (the names used in family files and reports).
+// "uniform-ball", "gaussian-unit", "gaussian", "uniform-cube", "laplace", "student-t", "stable"
+// (the names used in family files and reports; "cauchy" is read as student-t with ν = 1).
 std::string_view kernel_kind_name(Kernel::Kind kind);
 // Inverse of kernel_kind_name; throws gradcert::InputError naming `text` for an unknown name.
 Kernel::Kind parse_kernel_kind(std::string_view text);
-// Throws gradcert::InputError unless kernel.dim ≥ 1.
+// Throws gradcert::InputError unless kernel.dim ≥ 1 and the parameters are valid
+// (validate_kernel_parameters).
 void validate_kernel(const Kernel& kernel);
 
-// E‖u‖ [D]. Ball: d/(d+1) (radius density d r^{d−1}). Gaussian N(0, s²I):
-// s·√2·Γ((d+1)/2)/Γ(d/2), with s = 1 (`gaussian`) or s = 1/√d (`gaussian-unit`, then ≤ 1).
-// The Gamma ratio is enclosed through its exact recurrence (see gamma_half_ratio).
+// E‖u‖ [D] (std::domain_error when infinite: kernel_laws.hpp; the φ kernels there). Ball: d/(d+1)
+// (radius density d r^{d−1}). Gaussian N(0, s²I): s·√2·Γ((d+1)/2)/Γ(d/2), with s = 1 (`gaussian`)
+// or s = 1/√d (`gaussian-unit`, then ≤ 1). The Gamma ratio is enclosed through its exact recurrence
+// (see gamma_half_ratio).
 IntervalM kernel_mean_norm(const Kernel& kernel);
 
 // E‖u‖² [D]: d/(d+2) (ball), 1 (gaussian-unit), d (gaussian).

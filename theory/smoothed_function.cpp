@@ -11,7 +11,10 @@
 
 #include "numerics/autodiff/centered_form.hpp"
 #include "numerics/special/ball.hpp"
+#include "numerics/util/error.hpp"
 #include "theory/exact.hpp"
+#include "theory/kernel_laws.hpp"
+#include "theory/smoothing_support.hpp"
 
 namespace gradcert::theory {
 
@@ -375,13 +378,16 @@ SmoothedFunction::SmoothedFunction(const expr::Decomposition& f, const Kernel& k
     if (!certainly_ge(delta, IntervalM(0)))
         throw std::invalid_argument("SmoothedFunction: delta must be >= 0");
 
+    if (const auto refusal = smoothing_refusal(f, kernel, {delta}))
+        throw InputError(refusal_message(*refusal, kernel));
+
     auto tables = std::make_shared<SmoothedFunctionTables>();
     poly_ = smoothed_polynomial_of(f.poly, dim_, kernel, delta);
     for (const auto& [gamma, c] : poly_) {
         tables->rigorous.monomials.emplace_back(gamma, c);
         tables->estimate.monomials.emplace_back(gamma, mid_double(c));
     }
-    const IntervalM scale = projection_law(kernel).scale;
+    const bool phi_kernel = is_phi_kernel(kernel.kind);
     for (const expr::RidgeTerm& t : f.ridges) {
         if (static_cast<int>(t.w.size()) != dim_)
             throw std::invalid_argument("SmoothedFunction: ridge direction of wrong length");
@@ -390,18 +396,23 @@ SmoothedFunction::SmoothedFunction(const expr::Decomposition& f, const Kernel& k
         for (int i = 0; i < dim_; ++i)
             if (!(t.w[i].is_point() && contains(t.w[i], IntervalM(0)))) r.support.push_back(i);
         const IntervalM radius = delta * euclidean_norm(t.w);  // δ|w|
+        // The φ kernels are not all isotropic: their factors take the vector δw.
+        std::vector<IntervalM> delta_w;
+        for (const IntervalM& wi : t.w) delta_w.push_back(delta * wi);
         switch (t.kind) {
             case expr::RidgeKind::cos:
             case expr::RidgeKind::sin:
-                r.factor = kernel_cos_factor(kernel, radius);
+                r.factor = phi_kernel ? kernel_characteristic(kernel, delta_w)
+                                      : kernel_cos_factor(kernel, radius);
                 break;
             case expr::RidgeKind::exp:
-                r.factor = kernel_exp_factor(kernel, radius);
+                r.factor =
+                    phi_kernel ? kernel_mgf(kernel, delta_w) : kernel_exp_factor(kernel, radius);
                 break;
             case expr::RidgeKind::general:
                 if (t.g != expr::RidgeFunction::softplus && t.g != expr::RidgeFunction::tanh)
                     throw std::invalid_argument("SmoothedFunction: unsupported ridge function");
-                r.spread = radius * scale;
+                r.spread = radius * projection_law(kernel).scale;
                 if (options.fast_sigmoid_ridges && kernel.kind != Kernel::Kind::uniform_ball)
                     r.fast = std::make_shared<const GaussianSigmoidRidge>(
                         t.g == expr::RidgeFunction::softplus ? SigmoidRidge::softplus

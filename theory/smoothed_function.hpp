@@ -5,8 +5,10 @@
 //
 //   polynomial   E[Π_i (x_i − δu_i)^{α_i}] = Σ_{β ≤ α, β even} Π_i C(α_i, β_i) x_i^{α_i−β_i}
 //                δ^{|β|} E[u^β], with the kernel's JOINT moments (theory::kernel_moment);
-//   cos/sin      c·F(δ|w|)·cos/sin(w·x + φ), F = Λ_d (ball) or e^{−s²δ²|w|²/2} (N(0, s²I));
-//   exp          c·G(δ|w|)·e^{w·x + φ},      G = ₀F₁(; d/2+1; δ²|w|²/4) (ball) or e^{s²δ²|w|²/2};
+//   cos/sin      c·F(δ|w|)·cos/sin(w·x + φ), F = Λ_d (ball) or e^{−s²δ²|w|²/2} (N(0, s²I)),
+//                and F = φ(δw) for the kernels of theory/kernel_laws.hpp;
+//   exp          c·G(δ|w|)·e^{w·x + φ},      G = ₀F₁(; d/2+1; δ²|w|²/4) (ball) or e^{s²δ²|w|²/2},
+//                and G = E e^{δw·u} (the MGF) for the kernels of theory/kernel_laws.hpp;
 //   other ridge  c·E[g(w·x + φ + δ|w|·scale·T)] (softplus, tanh), T the kernel's projection law,
 //                by verified quadrature (numerics/quadrature/ridge_integral.hpp): value E[g],
 //                gradient w·E[g'], Hessian wwᵀ·E[g''].
@@ -58,7 +60,8 @@ struct SmoothingOptions {
 class SmoothedFunction {
   public:
     // Throws std::invalid_argument if kernel.dim < f.dim or δ is not certainly >= 0, and
-    // gradcert::InputError (from validate_kernel) for an invalid kernel.
+    // gradcert::InputError (from validate_kernel) for an invalid kernel and for a term f̂_δ does
+    // not exist for or cannot enclose under the kernel (theory/smoothing_support.hpp).
     SmoothedFunction(const expr::Decomposition& f, const Kernel& kernel, const IntervalM& delta,
                      SmoothingOptions options = {});
 

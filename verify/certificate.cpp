@@ -416,7 +416,12 @@ std::string family_json(const FamilySpec& f) {
     for (size_t i = 0; i < f.domain_texts.size(); ++i)
         s += fmt::format("{}[{},{}]", i ? "," : "", json_string(f.domain_texts[i].first),
                          json_string(f.domain_texts[i].second));
-    s += fmt::format("],\"kernel\":{},\"schedule\":", json_string(kernel_name(f.kernel)));
+    s += fmt::format("],\"kernel\":{},", json_string(kernel_name(f.kernel)));
+    // The parameters of student-t / stable only (other certificates keep their bytes).
+    if (f.kernel == KernelName::student_t) s += fmt::format("\"kernel_nu\":{},", f.kernel_nu);
+    if (f.kernel == KernelName::stable)
+        s += fmt::format("\"kernel_alpha\":{},", json_string(f.kernel_alpha_text));
+    s += "\"schedule\":";
     if (f.polynomial_schedule) {
         s += fmt::format("{{\"delta1\":{},\"stages\":{},\"power\":{}}}", json_string(f.delta1_text),
                          f.polynomial_schedule->stages, json_string(f.power_text));

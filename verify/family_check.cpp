@@ -6,6 +6,7 @@
 
 #include "numerics/expr/rational.hpp"
 #include "theory/kernel.hpp"
+#include "theory/kernel_laws.hpp"
 #include "theory/nice.hpp"
 #include "verify/stage_geometry.hpp"
 
@@ -186,7 +187,8 @@ void add_stage_links(StageGeometry& g, const FamilySpec& f, const FamilyCheckRes
     if (f.sigma) sigma_for_bound = *f.sigma;
     if (f.definition == Definition::sigma_m_nice && next->certified_sigma > 0)
         sigma_for_bound = IntervalM(next->certified_sigma);
-    if (sigma_for_bound && certainly_positive(*sigma_for_bound))
+    // E‖u‖ = ∞ (cauchy, stable α ≤ 1): no sufficient bound.
+    if (sigma_for_bound && certainly_positive(*sigma_for_bound) && r.kernel_mean_norm.is_finite())
         s.sufficient_bound = theory::centering_shift_bound(r.lipschitz, r.kernel_mean_norm, s.delta,
                                                            next->delta, *sigma_for_bound);
 }
@@ -201,15 +203,7 @@ Verdict stage_verdict(const StageResult& s) {
 }  // namespace
 
 theory::Kernel family_kernel(const FamilySpec& f) {
-    switch (f.kernel) {
-        case KernelName::uniform_ball:
-            return {theory::Kernel::Kind::uniform_ball, f.dim};
-        case KernelName::gaussian_unit:
-            return {theory::Kernel::Kind::gaussian_unit, f.dim};
-        case KernelName::gaussian:
-            return {theory::Kernel::Kind::gaussian, f.dim};
-    }
-    return {theory::Kernel::Kind::gaussian, f.dim};
+    return spec_kernel(f);
 }
 
 CheckOptions check_options(const FamilySpec& family) {
@@ -238,7 +232,10 @@ FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& opt
         make_stage_geometry(family, kernel, minimizer, options.curvature, options.use_separability);
     r.method = g->method();
     r.lipschitz = g->lipschitz();
-    r.kernel_mean_norm = theory::kernel_mean_norm(kernel);
+    r.kernel_mean_norm =
+        theory::kernel_has_moment(kernel, 1)
+            ? theory::kernel_mean_norm(kernel)
+            : IntervalM(IntervalM(0).lower(), IntervalM::entire().upper());  // E‖u‖ = ∞
 
     std::optional<IntervalM> sigma;  // the enclosure, never rounded to a double
     if (family.definition != Definition::sigma_m_nice && family.sigma) sigma = *family.sigma;

@@ -12,7 +12,9 @@
 
 #include "numerics/expr/rational.hpp"
 #include "numerics/util/error.hpp"
+#include "theory/kernel_laws.hpp"
 #include "theory/schedule.hpp"
+#include "theory/smoothing_support.hpp"
 
 namespace gradcert::verify {
 
@@ -149,6 +151,7 @@ class FamilyReader {
         read_domain(root, spec);
         read_smoothing(root, spec);
         read_schedule(root, spec);
+        check_smoothable(spec);
         if (spec.sigma) spec.sigma = expr::enclose(*expr::parse_signed_decimal(spec.sigma_text));
         return spec;
     }
@@ -348,7 +351,7 @@ class FamilyReader {
 
     void read_smoothing(const toml::table& root, FamilySpec& spec) const {
         const toml::table& t = table_at(root, "smoothing");
-        check_keys(t, "[smoothing]", {"kernel"});
+        check_keys(t, "[smoothing]", {"kernel", "nu", "alpha"});
         const int line = line_of(t);
         const toml::node& n = required(t, "kernel", "[smoothing] kernel", line);
         const std::string k = string_at(n, "kernel");
@@ -358,9 +361,57 @@ class FamilyReader {
             spec.kernel = KernelName::gaussian_unit;
         else if (k == "gaussian")
             spec.kernel = KernelName::gaussian;
+        else if (k == "uniform-cube")
+            spec.kernel = KernelName::uniform_cube;
+        else if (k == "laplace")
+            spec.kernel = KernelName::laplace;
+        else if (k == "student-t" || k == "cauchy")
+            spec.kernel = KernelName::student_t;
+        else if (k == "stable")
+            spec.kernel = KernelName::stable;
         else
             fail_at(n, "unknown kernel " + in_quotes(k) +
-                           " (known: uniform-ball, gaussian-unit, gaussian)");
+                           " (known: uniform-ball, gaussian-unit, gaussian, uniform-cube, laplace, "
+                           "student-t, cauchy, stable)");
+        read_kernel_parameters(t, k, line, spec);
+    }
+
+    // nu (student-t: required, odd, 1..theory::kMaxStudentNu; cauchy: ν = 1) and alpha (stable:
+    // required, in (0, 2]); either key with another kernel is an error.
+    void read_kernel_parameters(const toml::table& t, const std::string& k, int line,
+                                FamilySpec& spec) const {
+        const toml::node* nu = t.get("nu");
+        const toml::node* alpha = t.get("alpha");
+        if (nu && k != "student-t")
+            fail_at(*nu,
+                    "[smoothing] nu applies only to kernel = 'student-t', not " + in_quotes(k));
+        if (alpha && k != "stable")
+            fail_at(*alpha,
+                    "[smoothing] alpha applies only to kernel = 'stable', not " + in_quotes(k));
+        if (k == "cauchy") spec.kernel_nu = 1;
+        if (k == "student-t") {
+            if (!nu) fail(line, "[smoothing] kernel = 'student-t' needs nu (an odd integer >= 1)");
+            spec.kernel_nu = integer_at(*nu, "[smoothing] nu", 1, theory::kMaxStudentNu);
+            if (spec.kernel_nu % 2 == 0)
+                fail_at(*nu, "[smoothing] nu = " + std::to_string(spec.kernel_nu) +
+                                 " must be odd (φ has a closed form for odd ν only)");
+        }
+        if (k == "stable") {
+            if (!alpha) fail(line, "[smoothing] kernel = 'stable' needs alpha in (0, 2]");
+            const Literal a = number_at(*alpha, "[smoothing] alpha");
+            if (!(a.exact > 0) || a.exact > 2)
+                fail_at(*alpha, "[smoothing] alpha = " + a.text + " is outside (0, 2]");
+            spec.kernel_alpha = a.value;
+            spec.kernel_alpha_text = a.text;
+        }
+    }
+
+    // Every term of f must have a smoothed value under the kernel for every δ of the schedule
+    // (theory/smoothing_support.hpp): refused here, before anything runs.
+    void check_smoothable(const FamilySpec& spec) const {
+        const theory::Kernel kernel = spec_kernel(spec);
+        if (const auto r = theory::smoothing_refusal(spec.decomposition, kernel, spec.deltas))
+            fail(spec.f_line, "f: " + theory::refusal_message(*r, kernel));
     }
 
     void read_schedule(const toml::table& root, FamilySpec& spec) const {
@@ -502,8 +553,46 @@ std::string_view kernel_name(KernelName k) {
             return "gaussian-unit";
         case KernelName::gaussian:
             return "gaussian";
+        case KernelName::uniform_cube:
+            return "uniform-cube";
+        case KernelName::laplace:
+            return "laplace";
+        case KernelName::student_t:
+            return "student-t";
+        case KernelName::stable:
+            return "stable";
     }
     return "?";
+}
+
+theory::Kernel spec_kernel(const FamilySpec& f) {
+    theory::Kernel k{theory::Kernel::Kind::gaussian, f.dim};
+    switch (f.kernel) {
+        case KernelName::uniform_ball:
+            k.kind = theory::Kernel::Kind::uniform_ball;
+            break;
+        case KernelName::gaussian_unit:
+            k.kind = theory::Kernel::Kind::gaussian_unit;
+            break;
+        case KernelName::gaussian:
+            k.kind = theory::Kernel::Kind::gaussian;
+            break;
+        case KernelName::uniform_cube:
+            k.kind = theory::Kernel::Kind::uniform_cube;
+            break;
+        case KernelName::laplace:
+            k.kind = theory::Kernel::Kind::laplace;
+            break;
+        case KernelName::student_t:
+            k.kind = theory::Kernel::Kind::student_t;
+            k.nu = f.kernel_nu;
+            break;
+        case KernelName::stable:
+            k.kind = theory::Kernel::Kind::stable;
+            k.alpha = f.kernel_alpha;
+            break;
+    }
+    return k;
 }
 
 expr::ParseContext FamilySpec::parse_context() const {

@@ -10,6 +10,9 @@
 //   domain = [[-5.12, 5.12]]                   # one [lo, hi] per coordinate, lo < hi
 //   [smoothing]
 //   kernel = "gaussian"                        # "uniform-ball" | "gaussian-unit" | "gaussian"
+//                                              # | "uniform-cube" | "laplace" | "cauchy"
+//                                              # | "student-t" (with nu = odd ≥ 1)
+//                                              # | "stable" (with alpha in (0, 2])
 //   [schedule]
 //   deltas = [0.08, 0.04, 0.02]                # or: delta1 = 1.0, stages = 50, power = 1.0
 //   [check]
@@ -39,11 +42,20 @@
 #include "numerics/expr/decompose.hpp"
 #include "numerics/expr/expr.hpp"
 #include "numerics/interval/interval.hpp"
+#include "theory/kernel.hpp"
 #include "theory/nice.hpp"
 
 namespace gradcert::verify {
 
-enum class KernelName { uniform_ball, gaussian_unit, gaussian };
+enum class KernelName {
+    uniform_ball,
+    gaussian_unit,
+    gaussian,
+    uniform_cube,
+    laplace,
+    student_t,  // also "cauchy" (ν = 1)
+    stable
+};
 // The niceness definitions and centering variants are theory's (theory/nice.hpp, where `both`
 // is documented); their names are theory::definition_name / centering_name.
 using theory::Centering;
@@ -51,7 +63,8 @@ using theory::centering_name;
 using theory::Definition;
 using theory::definition_name;
 
-std::string_view kernel_name(KernelName k);  // "uniform-ball", "gaussian-unit", "gaussian"
+// "uniform-ball", "gaussian-unit", "gaussian", "uniform-cube", "laplace", "student-t", "stable"
+std::string_view kernel_name(KernelName k);
 
 // δ_m = δ_1((M − m + 1)/M)^p, m = 1..M (docs/mathematics.md §5; δ_{M+1} = 0 is not a stage).
 struct PolynomialSchedule {
@@ -83,8 +96,11 @@ struct FamilySpec {
     expr::Decomposition decomposition;
     std::vector<std::pair<IntervalM, IntervalM>> domain;  // enclosed box [lo_i, hi_i]
     KernelName kernel = KernelName::gaussian;
-    std::vector<IntervalM> deltas;  // strictly decreasing (certainly), > 0
-    std::string schedule_text;      // how the schedule was given, e.g. "deltas = [0.08, 0.04]"
+    int kernel_nu = 0;                      // student-t (cauchy: 1)
+    IntervalM kernel_alpha = IntervalM(2);  // stable: enclosure of kernel_alpha_text
+    std::string kernel_alpha_text;          // stable: alpha as written
+    std::vector<IntervalM> deltas;          // strictly decreasing (certainly), > 0
+    std::string schedule_text;  // how the schedule was given, e.g. "deltas = [0.08, 0.04]"
     Definition definition = Definition::new_sigma_nice;
     std::optional<IntervalM> sigma;
     Centering centering = Centering::both;
@@ -111,10 +127,16 @@ struct FamilySpec {
 // numbers (also in params and --set values), dim < 1, a domain with the wrong number of
 // intervals or lo >= hi, an empty or not strictly decreasing schedule, δ <= 0, σ <= 0, an
 // unknown kernel/definition/centering, --set of a parameter the family does not have, an f that
-// does not parse (unknown names, variables outside x1..x<dim>, syntax) and an f outside the
-// decomposable class (expr::UnsupportedExpression, e.g. abs where a Hessian is needed).
+// does not parse (unknown names, variables outside x1..x<dim>, syntax), an f outside the
+// decomposable class (expr::UnsupportedExpression, e.g. abs where a Hessian is needed), [smoothing]
+// nu/alpha missing, invalid or given to another kernel, and a term of f whose smoothed value does
+// not exist under the kernel for some δ (theory/smoothing_support.hpp: "f: term x^2 cannot be
+// smoothed by the student-t (nu = 1) kernel: the kernel has no 2nd moment; f̂_δ is infinite").
 // `check` overrides [check] precision_bits / max_boxes (each validated against the same range as
 // the file's value; InputError "file: --precision N is outside 53..65536").
+// The smoothing kernel the family names (kind and parameters), in the family's dimension.
+theory::Kernel spec_kernel(const FamilySpec& family);
+
 FamilySpec load_family(const std::filesystem::path& file,
                        const std::map<std::string, std::string>& overrides,
                        const CheckOverrides& check = {});

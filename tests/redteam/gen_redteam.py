@@ -63,13 +63,38 @@ def dfact(n):
     return r
 
 
+def kernel_parts(kernel):
+    """'student-t:3' → ('student-t', 3); 'stable:1.5' → ('stable', '1.5'); others (name, None)."""
+    if kernel == "cauchy":
+        return "student-t", 1
+    if kernel.startswith("student-t:"):
+        return "student-t", int(kernel.split(":")[1])
+    if kernel.startswith("stable:"):
+        return "stable", kernel.split(":")[1]
+    return kernel, None
+
+
 def mom(kernel, d, j):
     """E u_1^j of the kernel's coordinate marginal in ambient dimension d (exact)."""
+    name, param = kernel_parts(kernel)
+    if name == "student-t" and j >= param or name == "stable" and Q(param) != 2 and j >= Q(param):
+        raise ValueError(f"{kernel} has no moment of order {j}")
     if j % 2:
         return Q(0)
     if j == 0:
         return Q(1)
     num = dfact(j - 1)
+    if name == "uniform-cube":  # u_1 uniform on [−1, 1]
+        return Q(1, j + 1)
+    if name == "laplace":  # density ½e^{−|u|}
+        return Q(math.factorial(j))
+    if name == "student-t":  # z·√(ν/w): E z^j · ν^{j/2} Γ(ν/2 − j/2)/(2^{j/2} Γ(ν/2))
+        r = Q(num)
+        for i in range(1, j // 2 + 1):
+            r *= Q(param, param - 2 * i)
+        return r
+    if name == "stable":  # α = 2: N(0, 2)
+        return Q(num * 2 ** (j // 2))
     if kernel == "gaussian":
         return Q(num)
     if kernel == "gaussian-unit":
@@ -154,6 +179,18 @@ class Smoothed:
         self.constant_curvature = not self.cos and self.degree <= 2
 
     def factor(self, t):
+        name, param = kernel_parts(self.kernel)
+        if name == "uniform-cube":
+            return mpf(1) if t == 0 else mp.sin(t) / t
+        if name == "laplace":
+            return 1 / (1 + t * t)
+        if name == "student-t":  # 2^{1−ν/2}/Γ(ν/2) y^{ν/2} K_{ν/2}(y), y = √ν t
+            if t == 0:
+                return mpf(1)
+            h, y = mpf(param) / 2, mp.sqrt(param) * t
+            return 2 ** (1 - h) / mp.gamma(h) * y**h * mp.besselk(h, y)
+        if name == "stable":
+            return mp.exp(-t ** mpf(param))
         if self.kernel == "uniform-ball":
             if t == 0:
                 return mpf(1)
@@ -322,7 +359,13 @@ class Case:
                          + " }")
         lines.append(f'f = "{f}"')
         lines.append("domain = [" + ", ".join(f"[{a}, {b}]" for a, b in self.domain) + "]")
-        lines += ["", "[smoothing]", f'kernel = "{self.kernel}"', "", "[schedule]"]
+        name, param = kernel_parts(self.kernel)
+        lines += ["", "[smoothing]", f'kernel = "{"cauchy" if self.kernel == "cauchy" else name}"']
+        if name == "student-t" and self.kernel != "cauchy":
+            lines.append(f"nu = {param}")
+        if name == "stable":
+            lines.append(f"alpha = {param}")
+        lines += ["", "[schedule]"]
         if self.deltas:
             lines.append("deltas = [" + ", ".join(self.deltas) + "]")
         else:
@@ -913,6 +956,39 @@ def cases():
              why="2x² − x⁴: f̂'' = 4 − 12x² − 12δ² is smallest at the edge of the ball: "
                  "below σ = 2.8 + 1e-11 only on slivers of length ~4e-13 at δ = 0.1: fails, edge",
              covers=["boundary of the ball"]))
+    # ---- kernels given by φ and moments (theory/kernel_laws.hpp) --------------------------
+    for k in ["uniform-cube", "laplace", "student-t:3", "stable:2"]:
+        tag = k.replace(":", "")
+        add(Case(f"rastrigin-{tag}", [Piece({2: 1, 0: 10}, [("-10", "2*pi", "0")])],
+                 [("-5.12", "5.12")], k, deltas=["0.6", "0.5", "0.3", "0.1", "0.0833", "0.05"],
+                 sigma="2",
+                 why="x² − 10cos(2πx) + 10 under a φ kernel: fails for large δ, holds for "
+                     "δ ≤ 1/12 while φ(2πδ) > 0 (cube: φ(π) = 0 at δ = 1/2, φ < 0 at δ = 0.6)",
+                 covers=["cos ridge", "phi kernel", k]))
+    for k in ["laplace", "student-t:5"]:
+        tag = k.replace(":", "")
+        add(Case(f"rastrigin-{tag}-twelfth", [Piece({2: 1, 0: 10}, [("-10", "2*pi", "0")])],
+                 [("-5.12", "5.12")], k,
+                 deltas=["0.1", "0.08333333333333334", "0.08333333333333333", "0.05"], sigma="2",
+                 why="δ within 7e-18 of 1/12 on both sides: the curvature at the edge of "
+                     "B(0; 3δ) is 2 ∓ O(1e-14)",
+                 covers=["curvature within 1e-13 of sigma", "phi kernel", k]))
+    # 1 − cos(πx) under heavy tails: λ_min(δ) = π² φ(πδ) cos(3πδ); σ 1e-15 below / above it.
+    for k, side in [("cauchy", "below"), ("stable:1.5", "above")]:
+        tag = k.replace(":", "")
+        with mp.workdps(60):
+            t = mp.pi * mpf("0.1")
+            phi = mp.exp(-t) if k == "cauchy" else mp.exp(-t ** mpf("1.5"))
+            lam = mp.pi**2 * phi * mp.cos(3 * t)
+            sig = lam + (mpf("-1e-15") if side == "below" else mpf("1e-15"))
+        add(Case(f"coswell-{tag}-edge", [Piece({0: 1}, [("-1", "pi", "0")])], [("-1", "1")], k,
+                 deltas=["0.15", "0.1", "0.075"], sigma=mp.nstr(sig, 30),
+                 why=f"1 − cos(πx) under {k}: σ 1e-15 {side} λ_min at δ = 0.1",
+                 covers=["curvature within 1e-13 of sigma", "heavy-tailed kernel", k]))
+    add(Case("refuse-x2-cauchy", [Piece({2: 1}, [("-1", "1", "0")])], [("-1", "1")], "cauchy",
+             deltas=["0.1"], sigma="1", f_text="x^2 - cos(x)",
+             refusal_ok="x² has no Cauchy-smoothed value (no 2nd moment): refused",
+             covers=["missing moment"]))
     return C
 
 
@@ -952,7 +1028,7 @@ CASES = []
 
 def case_truth(name):
     case = next(c for c in CASES if c.name == name)
-    if case.f_text == "x^1001":
+    if case.f_text in ("x^1001", "x^2 - cos(x)"):  # refused before any check
         return dict(name=case.name, file=f"families/{case.name}.toml", classes=case.classes,
                     covers=case.covers, why=case.why, refusal_ok=case.refusal_ok, args=[],
                     stages=[], overall_allowed=[], exit_allowed=[2])

@@ -1,9 +1,11 @@
 // Every built-in family's verdicts, stage by stage, match the committed expectations
 // (verify/families/expected-verdicts.json), whose derivations are in each family file's header.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "theory/smoothed_function.hpp"
 #include "verify/family_check.hpp"
 #include "verify/family_file.hpp"
 
@@ -57,4 +59,59 @@ TEST_CASE("built-in family rastrigin-50d", "[verify][builtin]") {
 }
 TEST_CASE("built-in family logistic-regression", "[verify][builtin]") {
     check_builtin("logistic-regression");
+}
+
+// The families under the kernels given by φ and moments (theory/kernel_laws.hpp): verdicts as
+// committed, and per stage the certified λ_min bound and the enclosure of f̂_δ(0.3) against
+// mpmath quadrature of the kernel's density (tests/verify/data/phi_families_truth.json, written
+// by tests/verify/make_phi_families_truth.py).
+namespace {
+
+void check_phi_family(const std::string& name) {
+    check_builtin(name);
+    std::ifstream in(std::string(GRADCERT_SOURCE_DIR) +
+                     "/tests/verify/data/phi_families_truth.json");
+    REQUIRE(in);
+    const nlohmann::json truth = nlohmann::json::parse(in).at(name);
+    FamilySpec family =
+        load_family(std::string(GRADCERT_SOURCE_DIR) + "/verify/families/" + name + ".toml", {});
+    FamilyCheckResult r = check_family(family);
+    REQUIRE(r.stages.size() == truth.size());
+    gradcert::PrecisionScope precision(family.precision_bits);
+    for (size_t m = 0; m < r.stages.size(); ++m) {
+        const double lambda = std::stod(truth[m].at("lambda_min").get<std::string>());
+        const double scale = std::max(1.0, std::abs(lambda));
+        INFO(name << " stage " << m + 1 << ": certified λ_min >= " << r.stages[m].certified_sigma
+                  << ", mpmath " << lambda);
+        CHECK(r.stages[m].certified_sigma <= lambda + 1e-9 * scale);  // sound
+        CHECK(r.stages[m].certified_sigma >= lambda - 1e-3 * scale);  // and tight
+        const gradcert::theory::SmoothedFunction s(family.decomposition, family_kernel(family),
+                                                   family.deltas[m]);
+        gradcert::VectorI<gradcert::Mpfr> x(1);
+        x[0] = gradcert::IntervalM::from_string("0.3");
+        const gradcert::IntervalM value = s.value(x);
+        const gradcert::IntervalM ref =
+            gradcert::IntervalM::from_string(truth[m].at("value_at_0.3").get<std::string>());
+        INFO("f̂_δ(0.3) in " << value << ", mpmath " << ref);
+        CHECK(overlaps(value + gradcert::IntervalM::from_string("[-1e-20, 1e-20]"), ref));
+        CHECK(value.width().convert_to<double>() < 1e-20);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("built-in family rastrigin-1d-cube", "[verify][builtin][phi-kernel]") {
+    check_phi_family("rastrigin-1d-cube");
+}
+TEST_CASE("built-in family rastrigin-1d-laplace", "[verify][builtin][phi-kernel]") {
+    check_phi_family("rastrigin-1d-laplace");
+}
+TEST_CASE("built-in family rastrigin-1d-student3", "[verify][builtin][phi-kernel]") {
+    check_phi_family("rastrigin-1d-student3");
+}
+TEST_CASE("built-in family coswell-1d-cauchy", "[verify][builtin][phi-kernel]") {
+    check_phi_family("coswell-1d-cauchy");
+}
+TEST_CASE("built-in family coswell-1d-stable15", "[verify][builtin][phi-kernel]") {
+    check_phi_family("coswell-1d-stable15");
 }

@@ -149,6 +149,38 @@ TEST_CASE("kernel samples have the kernel's second moment", "[go]") {
     }
 }
 
+TEST_CASE("φ-kernel samples match the kernel's φ and moments", "[go][phi-kernel]") {
+    // E‖u‖² (d = 3) where it exists: 1 (cube), 6 (Laplace), 3·5/3 = 5 (student-t ν = 5),
+    // 6 (stable α = 2); for stable α = 1.5 (no 2nd moment) E cos(u_1) = φ(1) = e^{−1}.
+    struct Case {
+        theory::Kernel kernel;
+        double expected;
+    };
+    theory::Kernel t5{theory::Kernel::Kind::student_t, 3};
+    t5.nu = 5;
+    theory::Kernel s2{theory::Kernel::Kind::stable, 3};
+    theory::Kernel s15{theory::Kernel::Kind::stable, 3};
+    s15.alpha = IntervalM::from_string("1.5");
+    for (const Case& c : {Case{{theory::Kernel::Kind::uniform_cube, 3}, 1.0},
+                          Case{{theory::Kernel::Kind::laplace, 3}, 6.0}, Case{t5, 5.0},
+                          Case{s2, 6.0}, Case{s15, std::exp(-1.0)}}) {
+        KernelSampler sampler(c.kernel, 7);
+        Eigen::VectorXd u;
+        double sum = 0;
+        const int n = 40000;
+        for (int s = 0; s < n; ++s) {
+            sampler.sample(u);
+            REQUIRE(u.size() == 3);
+            sum += c.kernel.kind == theory::Kernel::Kind::stable && c.expected < 1
+                       ? std::cos(u[0])
+                       : u.squaredNorm();
+        }
+        INFO(theory::kernel_kind_name(c.kernel.kind));
+        // Heavy tails (Laplace, ν = 5) make the sample mean noisy: 10% (ν = 5 has no 4th moment).
+        CHECK(sum / n == Approx(c.expected).epsilon(0.1));
+    }
+}
+
 TEST_CASE("on a strongly convex quadratic GO converges to the exact minimizer", "[go]") {
     const FamilySpec f = family("quadratic-2d");
     TargetCertifier certifier(f);

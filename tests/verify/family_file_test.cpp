@@ -218,7 +218,8 @@ TEST_CASE("check section errors", "[family]") {
     CHECK(error_of(with_line("sigma", "")) ==
           "fam.toml:10: [check] sigma is required for definition = new-sigma-nice");
     CHECK(error_of(with_line("kernel", "kernel = \"gauss\"")) ==
-          "fam.toml:7: unknown kernel 'gauss' (known: uniform-ball, gaussian-unit, gaussian)");
+          "fam.toml:7: unknown kernel 'gauss' (known: uniform-ball, gaussian-unit, gaussian, "
+          "uniform-cube, laplace, student-t, cauchy, stable)");
     CHECK(
         error_of(with_line("definition", "definition = \"nice\"")) ==
         "fam.toml:11: unknown definition 'nice' (known: sigma-nice, new-sigma-nice, sigma-m-nice)");
@@ -290,7 +291,7 @@ TEST_CASE("every built-in family file loads", "[family]") {
         CHECK(!s.decomposition.poly.terms.empty());
         ++count;
     }
-    CHECK(count == 8);
+    CHECK(count == 13);
 }
 
 TEST_CASE("built-in families have the intended contents", "[family]") {
@@ -370,11 +371,66 @@ TEST_CASE("issue 16: directories, line breaks in values, stage counts", "[family
     std::filesystem::remove(dir);
     CHECK(error_of(with_line("kernel", "kernel = \"gaus\\nsian\"")) ==
           "fam.toml:7: unknown kernel 'gaus\\nsian' (known: uniform-ball, gaussian-unit, "
-          "gaussian)");
+          "gaussian, uniform-cube, laplace, student-t, cauchy, stable)");
     CHECK(error_of(with_line("deltas", "delta1 = 1.0\nstages = 1000000\npower = 1")) ==
           "fam.toml:10: stages = 1000000 is outside 1..10000");
     std::string many = "deltas = [";
     for (int k = 0; k < 10001; ++k) many += (k ? ", " : "") + std::to_string(20000 - k) + ".0";
     CHECK(error_of(with_line("deltas", many + "]")) ==
           "fam.toml:9: the schedule has 10001 deltas, more than the limit 10000");
+}
+
+TEST_CASE("kernels given by φ and moments: [smoothing] nu and alpha, refused terms",
+          "[family][phi-kernel]") {
+    const auto kernel = [](const std::string& lines) { return with_line("kernel", lines); };
+    CHECK(error_of(kernel("kernel = \"student-t\"")) ==
+          "fam.toml:6: [smoothing] kernel = 'student-t' needs nu (an odd integer >= 1)");
+    CHECK(error_of(kernel("kernel = \"student-t\"\nnu = 4")) ==
+          "fam.toml:8: [smoothing] nu = 4 must be odd (φ has a closed form for odd ν only)");
+    CHECK(error_of(kernel("kernel = \"student-t\"\nnu = -1")) ==
+          "fam.toml:8: [smoothing] nu = -1 is outside 1..1001");
+    CHECK(error_of(kernel("kernel = \"student-t\"\nnu = 1.5")) ==
+          "fam.toml:8: [smoothing] nu must be an integer, found a floating-point number");
+    CHECK(error_of(kernel("kernel = \"laplace\"\nnu = 3")) ==
+          "fam.toml:8: [smoothing] nu applies only to kernel = 'student-t', not 'laplace'");
+    CHECK(error_of(kernel("kernel = \"cauchy\"\nnu = 1")) ==
+          "fam.toml:8: [smoothing] nu applies only to kernel = 'student-t', not 'cauchy'");
+    CHECK(error_of(kernel("kernel = \"stable\"")) ==
+          "fam.toml:6: [smoothing] kernel = 'stable' needs alpha in (0, 2]");
+    CHECK(error_of(kernel("kernel = \"stable\"\nalpha = 2.0001")) ==
+          "fam.toml:8: [smoothing] alpha = 2.0001 is outside (0, 2]");
+    CHECK(error_of(kernel("kernel = \"stable\"\nalpha = 0")) ==
+          "fam.toml:8: [smoothing] alpha = 0 is outside (0, 2]");
+    CHECK(error_of(kernel("kernel = \"gaussian\"\nalpha = 1")) ==
+          "fam.toml:8: [smoothing] alpha applies only to kernel = 'stable', not 'gaussian'");
+    // kValid's f has b*x2, x2^2 and x1^2 (in that order): no 1st / 2nd moment under Cauchy or
+    // stable α < 2.
+    CHECK(error_of(kernel("kernel = \"cauchy\"")) ==  // b*x2 comes first (exponent order)
+          "fam.toml:4: f: term x2 cannot be smoothed by the cauchy (student-t with nu = 1) "
+          "kernel: the kernel has no 1st moment; f̂_δ is undefined");
+    CHECK(error_of(kernel("kernel = \"stable\"\nalpha = 1.999")) ==
+          "fam.toml:4: f: term x2^2 cannot be smoothed by the stable (alpha = 1.999) kernel: the "
+          "kernel has no 2nd moment; f̂_δ is infinite");
+    // Accepted: every term has its moments.
+    for (const char* ok : {"kernel = \"uniform-cube\"", "kernel = \"laplace\"",
+                           "kernel = \"student-t\"\nnu = 3", "kernel = \"stable\"\nalpha = 2"})
+        CHECK(error_of(kernel(ok)) == "no error");
+    // exp under Laplace: E e^{δwu} is finite only for |δw| < 1 at every stage (δ_1 = 0.08).
+    const std::string laplace = with_line("kernel", "kernel = \"laplace\"");
+    const auto with_f = [&](const std::string& f) {
+        std::string t = laplace;
+        const std::size_t at = t.find("f = ");
+        t.replace(at, t.find('\n', at) - at, "f = \"" + f + "\"");
+        return t;
+    };
+    CHECK(error_of(with_f("x1^2 + x2^2 + exp(12*x1)")) == "no error");
+    CHECK(error_of(with_f("x1^2 + x2^2 + exp(12.5*x1)"))
+              .find("term exp(12.5*x1) cannot be smoothed by the laplace kernel") !=
+          std::string::npos);
+    // The kernel's parameters reach the check.
+    const FamilySpec t3 = parse_family(kernel("kernel = \"student-t\"\nnu = 3"), "fam.toml", {});
+    CHECK(spec_kernel(t3).kind == gradcert::theory::Kernel::Kind::student_t);
+    CHECK(spec_kernel(t3).nu == 3);
+    const FamilySpec c = parse_family(with_f("1 - cos(x1) + x2^2"), "fam.toml", {});
+    CHECK(spec_kernel(c).kind == gradcert::theory::Kernel::Kind::laplace);
 }

@@ -51,7 +51,39 @@ void KernelSampler::sample(Eigen::VectorXd& u) {
             u *= radius / norm;
             return;
         }
+        case theory::Kernel::Kind::uniform_cube:
+            for (int i = 0; i < d; ++i) u[i] = 2.0 * uniform() - 1.0;
+            return;
+        case theory::Kernel::Kind::laplace:
+            for (int i = 0; i < d; ++i) {
+                const double e = -std::log1p(-uniform());  // Exp(1)
+                u[i] = uniform() < 0.5 ? -e : e;
+            }
+            return;
+        case theory::Kernel::Kind::student_t: {
+            double w = 0;  // χ²_ν
+            for (int j = 0; j < kernel_.nu; ++j) {
+                const double z = normal();
+                w += z * z;
+            }
+            u *= std::sqrt(kernel_.nu / w);
+            return;
+        }
+        case theory::Kernel::Kind::stable:
+            u *= std::sqrt(2.0 * positive_stable(kernel_.alpha.mid().convert_to<double>() / 2));
+            return;
     }
+}
+
+double KernelSampler::positive_stable(double beta) {
+    if (beta >= 1.0) return 1.0;  // α = 2: u = √2·z ~ N(0, 2I)
+    // Kanter's representation: E e^{−λA} = e^{−λ^β} for β ∈ (0, 1); then √A·N(0, 2I) has
+    // φ(t) = E e^{−A‖t‖²} = e^{−‖t‖^{2β}}.
+    const double pi = 3.14159265358979323846;
+    const double v = pi * (uniform() + 0x1.0p-54);
+    const double e = -std::log(uniform() + 0x1.0p-54);
+    return std::sin(beta * v) / std::pow(std::sin(v), 1.0 / beta) *
+           std::pow(std::sin((1.0 - beta) * v) / e, (1.0 - beta) / beta);
 }
 
 }  // namespace gradcert::verify::go

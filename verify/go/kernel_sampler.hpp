@@ -18,12 +18,16 @@ std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t index);
 class KernelSampler {
   public:
     KernelSampler(const theory::Kernel& kernel, std::uint64_t seed);
-    // One sample u (kernel.dim coordinates): N(0, I), N(0, I/d), or uniform on the unit ball.
+    // One sample u (kernel.dim coordinates): N(0, I), N(0, I/d), uniform on the unit ball, and
+    // the kernels of theory/kernel_laws.hpp (cube, Laplace, student-t, isotropic stable).
     void sample(Eigen::VectorXd& u);
     double uniform();  // in [0, 1), 53 random bits
     double normal();   // N(0, 1)
 
   private:
+    // A > 0 with E e^{−λA} = e^{−λ^β} (β ∈ (0, 1); 1 for β >= 1).
+    double positive_stable(double beta);
+
     theory::Kernel kernel_;
     std::mt19937_64 engine_;
     bool has_spare_ = false;

@@ -36,7 +36,42 @@ Kernel kernel_named(const std::string& k) {
     if (k == "uniform-ball") return Kernel::uniform_ball;
     if (k == "gaussian-unit") return Kernel::gaussian_unit;
     if (k == "gaussian") return Kernel::gaussian;
+    if (k == "uniform-cube") return Kernel::uniform_cube;
+    if (k == "laplace") return Kernel::laplace;
+    if (k == "student-t") return Kernel::student_t;
+    if (k == "stable") return Kernel::stable;
     throw Malformed("family.kernel: unknown kernel \"" + k + "\"");
+}
+
+Rat decimal(const nlohmann::json& j, const std::string& where);
+
+// The kernel with its parameters: kernel_nu (student-t: odd integer >= 1) and kernel_alpha
+// (stable: decimal text in (0, 2]), present exactly for those kernels.
+KernelLaw kernel_law(const nlohmann::json& block, const std::string& where) {
+    KernelLaw law(kernel_named(text_field(block, "kernel", where)));
+    const bool t = law.kind == Kernel::student_t, st = law.kind == Kernel::stable;
+    if (block.contains("kernel_nu") != t)
+        throw Malformed(std::string("family.kernel_nu must be given exactly for student-t"));
+    if (block.contains("kernel_alpha") != st)
+        throw Malformed(std::string("family.kernel_alpha must be given exactly for stable"));
+    if (t) {
+        const nlohmann::json& nu = block.at("kernel_nu");
+        if (!nu.is_number_integer() || nu.get<long>() < 1 || nu.get<long>() % 2 == 0 ||
+            nu.get<long>() > 1001)
+            throw Malformed("family.kernel_nu must be an odd integer in 1..1001");
+        law.nu = nu.get<long>();
+    }
+    if (st) {
+        Rat a = decimal(block.at("kernel_alpha"), "family.kernel_alpha");
+        fmpq_t two;
+        fmpq_init(two);
+        fmpq_set_si(two, 2, 1);
+        const bool ok = fmpq_sgn(a.p()) > 0 && fmpq_cmp(a.p(), two) <= 0;
+        fmpq_clear(two);
+        if (!ok) throw Malformed("family.kernel_alpha must be in (0, 2]");
+        law.alpha = a;
+    }
+    return law;
 }
 
 Definition definition_named(const std::string& d) {
@@ -131,7 +166,7 @@ Family read_family(const json& block, slong precision_bits) {
         fam.outer.push_back({enclose(lo, precision_bits).lo, enclose(hi, precision_bits).hi});
         fam.domain.emplace_back(lo, hi);
     }
-    fam.kernel = kernel_named(text_field(block, "kernel", where));
+    fam.kernel = kernel_law(block, where);
     const json& schedule = field(block, "schedule", where);
     if (schedule.contains("deltas")) {
         const json& ds = schedule.at("deltas");
@@ -194,8 +229,8 @@ bool same(const json& a, const json& b) {
 }  // namespace
 
 std::string family_difference(const json& certificate, const json& file) {
-    for (const char* key : {"name", "dim", "f", "params", "domain", "kernel", "schedule",
-                            "definition", "sigma", "centering"}) {
+    for (const char* key : {"name", "dim", "f", "params", "domain", "kernel", "kernel_nu",
+                            "kernel_alpha", "schedule", "definition", "sigma", "centering"}) {
         const json a = certificate.contains(key) ? certificate.at(key) : json();
         const json b = file.contains(key) ? file.at(key) : json();
         if (!same(a, b)) return key;

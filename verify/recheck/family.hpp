@@ -20,8 +20,8 @@ struct Family {
     std::vector<std::pair<Rat, Rat>> domain;  // exact [lo_i, hi_i]
     Box outer;                                // [lo.lower, hi.upper] at precision_bits
     slong precision_bits = 128;
-    Kernel kernel = Kernel::gaussian;
-    Vec deltas;                                    // δ_1, …, δ_M
+    KernelLaw kernel;  // with kernel_nu / kernel_alpha for student-t / stable
+    Vec deltas;        // δ_1, …, δ_M
     std::vector<std::optional<Rat>> exact_deltas;  // δ_m when rational
     std::optional<Ball> sigma;                     // empty for sigma-m-nice
     Definition definition = Definition::new_sigma_nice;

@@ -3,6 +3,7 @@
 #include <arb_hypgeom.h>
 
 #include <algorithm>
+#include <string>
 
 namespace gradcert::recheck {
 
@@ -112,7 +113,7 @@ void add_product(Ball& acc, std::initializer_list<const Ball*> factors) {
 }
 
 // Adds c·E(x − δu)^α to `out`, enumerating the all-even β ≤ α coordinate by coordinate.
-void smooth_monomial(const Term& t, int d, Kernel k, const Ball& delta, std::size_t i,
+void smooth_monomial(const Term& t, int d, const KernelLaw& k, const Ball& delta, std::size_t i,
                      std::vector<int>& beta, Smoothed& out) {
     if (i == t.alpha.size()) {
         Ball c = t.c, factor;
@@ -129,7 +130,9 @@ void smooth_monomial(const Term& t, int d, Kernel k, const Ball& delta, std::siz
         }
         arb_pow_ui(factor.p(), delta.p(), static_cast<ulong>(n), prec());  // (−δ)^n, n even
         arb_mul(c.p(), c.p(), factor.p(), prec());
-        arb_mul(c.p(), c.p(), kernel_moment(k, d, beta).p(), prec());
+        const Ball moment =
+            is_phi_kernel(k.kind) ? phi_moment(k, beta) : kernel_moment(k.kind, d, beta);
+        arb_mul(c.p(), c.p(), moment.p(), prec());
         auto [slot, fresh] = out.poly.try_emplace(rest, Ball(0));
         arb_add(slot->second.p(), slot->second.p(), c.p(), prec());
         return;
@@ -185,11 +188,16 @@ Ball ridge_factor(Kernel k, int d, Ridge g, const Ball& t2) {
     return r;
 }
 
-Smoothed smooth(const std::vector<Term>& f, int dim, Kernel k, const Ball& delta) {
+Smoothed smooth(const std::vector<Term>& f, int dim, const KernelLaw& k, const Ball& delta) {
     Smoothed s;
     s.dim = dim;
     for (const Term& t : f) {
         if (t.g == Ridge::none) {
+            int degree = 0;
+            for (int a : t.alpha) degree += a;
+            if (!has_moment(k, degree))
+                throw NotSupported("the kernel has no moment of order " + std::to_string(degree) +
+                                   ": f̂_δ does not exist");
             std::vector<int> beta(t.alpha.size(), 0);
             smooth_monomial(t, dim, k, delta, 0, beta, s);
             continue;
@@ -199,7 +207,17 @@ Smoothed smooth(const std::vector<Term>& f, int dim, Kernel k, const Ball& delta
         arb_sqr(d2.p(), delta.p(), prec());
         arb_mul(t2.p(), t2.p(), d2.p(), prec());
         Term r = t;
-        arb_mul(r.c.p(), r.c.p(), ridge_factor(k, dim, t.g, t2).p(), prec());
+        if (is_phi_kernel(k.kind)) {
+            Vec tw;
+            for (const Ball& w : t.w) {
+                Ball x;
+                arb_mul(x.p(), w.p(), delta.p(), prec());
+                tw.push_back(x);
+            }
+            arb_mul(r.c.p(), r.c.p(), phi_ridge_factor(k, t.g, tw).p(), prec());
+        } else {
+            arb_mul(r.c.p(), r.c.p(), ridge_factor(k.kind, dim, t.g, t2).p(), prec());
+        }
         s.ridges.push_back(std::move(r));
     }
     return s;

@@ -1,7 +1,8 @@
 #pragma once
 // f̂_δ(x) = E f(x − δu) in closed form for the term classes of terms.hpp, and its value,
 // gradient and Hessian over a box (docs/certificate.md). Kernels: uniform-ball (u uniform on the
-// unit d-ball), gaussian-unit (u ~ N(0, I/d)), gaussian (u ~ N(0, I)).
+// unit d-ball), gaussian-unit (u ~ N(0, I/d)), gaussian (u ~ N(0, I)), and the kernels given by φ
+// and moments (phi_kernels.hpp).
 //   monomials: E(x − δu)^α = Σ_{β≤α} Π C(α_i, β_i) x^{α−β} (−δ)^{|β|} E u^β, with the moments
 //     ball: Π(β_i − 1)!! / ((d+2)(d+4)…(d+|β|)), Gaussian N(0, s²I): s^{|β|} Π(β_i − 1)!!
 //     (all-even β; 0 otherwise);
@@ -12,13 +13,13 @@
 #include <map>
 #include <vector>
 
+#include "verify/recheck/phi_kernels.hpp"
 #include "verify/recheck/terms.hpp"
 
 namespace gradcert::recheck {
 
-enum class Kernel { uniform_ball, gaussian_unit, gaussian };
-
-// E u^β for the kernel in dimension d (exact rational, as a ball).
+// E u^β for the kernel in dimension d (exact rational, as a ball); the ball and Gaussians only
+// (the φ kernels: phi_kernels.hpp).
 Ball kernel_moment(Kernel k, int d, const std::vector<int>& beta);
 // φ(δw) (cos, sin) or the MGF (exp) as a function of t² = δ²|w|².
 Ball ridge_factor(Kernel k, int d, Ridge g, const Ball& t2);
@@ -28,7 +29,8 @@ struct Smoothed {
     std::map<std::vector<int>, Ball> poly;  // x^β → coefficient
     std::vector<Term> ridges;               // coefficients include the ridge factor
 };
-Smoothed smooth(const std::vector<Term>& f, int dim, Kernel k, const Ball& delta);
+// Throws NotSupported for a term whose smoothed value does not exist under the kernel.
+Smoothed smooth(const std::vector<Term>& f, int dim, const KernelLaw& k, const Ball& delta);
 
 struct Jet {
     Ball value;
