@@ -42,7 +42,7 @@ def main():
     pool_loss, _ = grad(pool)
     est = gp.gradient_noise(grad, pool, spec["batches"], n, lr, 0.95)
     # Sampled: the probe's own K random batches from the same pool.
-    own_batches = gp.noise.draw_batches(pool, b, len(spec["batches"]),
+    own_batches = gp.noise.draw_batches(pool, b, spec["sampled_batches"],
                                         torch.Generator().manual_seed(2024))
     own = gp.gradient_noise(lambda idx: G.mean_gradient(model, loss_fn, data, idx, b),
                             torch.tensor(pool), own_batches, n, lr, 0.95)
