@@ -6,7 +6,7 @@ epoch takes ~15 minutes on their 2 CPU cores); CI imports it and builds its mode
 
     PYTHONPATH=python python3 python/examples/cifar100_resnet18.py \\
         --data cifar-100-binary --schedule lr-step --out runs/c100-lr-step
-    gradcert report --runs runs/c100-*
+    (gradcert report --runs runs/c100-*: planned, not yet built)
 
 Setting (Sato & Iiduka; docs/mathematics.md §6): ResNet-18 with the CIFAR stem (3x3 conv, no
 max-pool), 100 classes; 200 epochs in 5 stages of 40; eta0 = 0.1, b0 = 32 (as the paper's WRN

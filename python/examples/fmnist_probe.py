@@ -2,7 +2,7 @@
 """Example: a user's own PyTorch training loop on Fashion-MNIST, measured with gradcert_probe.
 
     PYTHONPATH=python /usr/bin/python3 python/examples/fmnist_probe.py --out runs/fmnist-probe
-    gradcert ingest ... / gradcert report --runs runs/fmnist-probe
+    (the run directory is in gradcert's run format, docs/run-format.md)
 
 cnn-small (conv 32, conv 64, linear; the engine's architecture), plain SGD, b = 128, eta = 0.05,
 constant schedule, the Debian package dataset-fashion-mnist. After every epoch the probe
