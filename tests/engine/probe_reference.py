@@ -46,6 +46,12 @@ def main():
                                         torch.Generator().manual_seed(2024))
     own = gp.gradient_noise(lambda idx: G.mean_gradient(model, loss_fn, data, idx, b),
                             torch.tensor(pool), own_batches, n, lr, 0.95)
+    # Ground truth of the sampled estimators: E s_k = V_P (m - b)/(b (m - 1)) exactly, from the
+    # m per-example gradients of the pool; C^2 = V_P (n - b)/(n - 1).
+    per_example = torch.stack([grad([i])[1] for i in pool])
+    m = len(pool)
+    v_pool = float(((per_example - per_example.mean(0)) ** 2).sum(1).mean())
+    c2_exact = v_pool * (n - b) / (n - 1)
     hess = torch.tensor(spec["hessian"])
     hvp = lambda v: G.hessian_vector_product(model, loss_fn, data, hess, b, v)
     dim = sum(p.numel() for p in G.params_of(model))
@@ -56,7 +62,7 @@ def main():
     adaptive = gp.adaptive_sharpness(model, sgrad, 2e-4, 5)
     result = {"torch_version": torch.__version__, "pool_loss": pool_loss,
               "grad_norm": est["grad_norm"], "mean_sq": est["mean_sq"], "c2": est["c2"],
-              "delta": est["delta"], "c2_own": own["c2"], "lambda_max": power["lambda_max"],
+              "delta": est["delta"], "c2_own": own["c2"], "c2_exact": c2_exact, "lambda_max": power["lambda_max"],
               "lambda_relative_change": power["relative_change"], "keskar": keskar["keskar"],
               "adaptive": adaptive["increase"],
               "checkpoint_params_equal": bool(np.array_equal(flat_params, blobs["params"]))}
