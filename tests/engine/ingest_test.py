@@ -179,6 +179,13 @@ def main():
         open(c5, "w").write("epoch,test_acc\n1,0.5\n2,0.8\n")
         refused(gradcert, tmp, [c4, c5], [c5, "line 3", "contradicts"])
         refused(gradcert, tmp, [os.path.join(tmp, "log.txt")], ["log.txt"])
+        # The probe package's committed example run: its epochs.csv needs no map.
+        example = os.path.join(HERE, "..", "..", "python", "examples", "fmnist-probe-epoch1")
+        out5 = os.path.join(tmp, "run5")
+        rc, err = ingest(gradcert, [os.path.join(example, "epochs.csv")], out5)
+        rows = read_csv(os.path.join(out5, "epochs.csv")) if rc == 0 else []
+        check(rc == 0 and len(rows) == 1 and len(rows[0]) == 30 and rows[0]["batch"] == 128,
+              f"probe-written epochs.csv ingested without a map ({err})")
     print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
     return 1 if RESULTS["failed"] else 0
 
