@@ -21,6 +21,7 @@
 #include "numerics/engine/model_zoo.hpp"
 #include "numerics/engine/optimizer.hpp"
 #include "numerics/engine/probe.hpp"
+#include "numerics/engine/run/run_format.hpp"
 #include "numerics/engine/schedule.hpp"
 #include "numerics/engine/sharpness.hpp"
 #include "numerics/engine/threads.hpp"
@@ -192,6 +193,7 @@ void TrainingRun::start_fresh() {
     fs::remove(out_ / kCheckpointName);
     log_.start(out_, epoch_csv_header());
     manifest_ = nlohmann::json::object();
+    manifest_["format"] = run::format_field();  // docs/run-format.md
     manifest_["tool"] = "gradcert train";
     manifest_["started"] = utc_now();
     manifest_["config_file"] = cfg_.source;
@@ -237,6 +239,9 @@ bool TrainingRun::restore() {
     if (!reads_files() || !options_.resume || !fs::exists(out_ / kCheckpointName)) return false;
     const fs::path file = out_ / kCheckpointName;
     const Checkpoint ck = read_checkpoint(file);
+    // The logs being resumed must be of this run format (docs/run-format.md); checked before
+    // anything in the directory is touched.
+    manifest_ = run::read_manifest(out_);
     try {
         restore_from(ck);
     } catch (const nlohmann::json::exception& e) {
@@ -244,10 +249,7 @@ bool TrainingRun::restore() {
     } catch (const std::out_of_range& e) {  // a blob named in the model is absent
         throw_input_error(file.string(), e.what());
     }
-    if (!writes_files()) return true;
-    std::ifstream in(out_ / "manifest.json");
-    manifest_ = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json::object();
-    if (manifest_.is_discarded()) manifest_ = nlohmann::json::object();
+    if (!writes_files()) return true;  // other ranks only restore the state
     manifest_["resumes"].push_back(
         {{"at_epoch", next_epoch_}, {"at_step", step_}, {"time", utc_now()}});
     manifest_["status"] = "running";

@@ -95,6 +95,17 @@ def engine_config(base_text, seed, threads):
     return re.sub(r"(?m)^sharpness\s*=.*$", "sharpness = false", text)
 
 
+def check_run_format(run_dir):
+    """Refuses a run directory of another run format (docs/run-format.md): exit 2."""
+    path = os.path.join(run_dir, "manifest.json")
+    with open(path) as f:
+        fmt = json.load(f).get("format")
+    if fmt != {"name": "gradcert-run", "version": 1}:
+        print(f"fmnist_accuracy.py: {path}: run format {fmt!r} is not gradcert-run version 1",
+              file=sys.stderr)
+        sys.exit(2)
+
+
 def run_engine(gradcert, config_path, seed, threads):
     with open(config_path) as f:
         base = f.read()
@@ -107,6 +118,7 @@ def run_engine(gradcert, config_path, seed, threads):
         subprocess.run([gradcert, "train", cfg, "--out", out, "--quiet"], check=True,
                        stdout=subprocess.DEVNULL)
         seconds = time.perf_counter() - start
+        check_run_format(out)
         with open(os.path.join(out, "epochs.csv")) as f:
             rows = list(csv.DictReader(f))
     return {"test_acc": [float(r["test_acc"]) for r in rows],

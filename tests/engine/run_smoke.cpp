@@ -11,6 +11,7 @@
 #include "numerics/engine/cifar.hpp"
 #include "numerics/engine/dataset_synthetic.hpp"
 #include "numerics/engine/idx.hpp"
+#include "numerics/engine/run/run_format.hpp"
 #include "numerics/engine/trainer.hpp"
 #include "run_helpers.hpp"
 
@@ -29,6 +30,11 @@ void check_outputs(const fs::path& dir, const TrainResult& r, int epochs) {
     for (const nlohmann::json& s : steps) CHECK(std::isfinite(s.at("loss").get<double>()));
     CHECK(fs::exists(dir / "manifest.json"));
     CHECK(fs::exists(dir / "checkpoint.bin"));
+    // The directory reads back through the run-format reader (docs/run-format.md).
+    const run::RunDirectory back = run::read_run_directory(dir);
+    CHECK(back.epochs.rows.size() == static_cast<std::size_t>(epochs));
+    CHECK(back.steps.size() == r.steps);
+    CHECK(back.epochs.values("test_acc").back() == r.epochs.back().test_acc);
     for (const EpochRecord& e : r.epochs) {
         std::printf(
             "  epoch %d: lr %.4g batch %d train loss %.4f acc %.4f test loss %.4f acc "
