@@ -14,14 +14,15 @@
 
 #include "driver/command.hpp"
 #include "driver/output_paths.hpp"
+#include "driver/report_plan.hpp"
 #include "numerics/util/atomic_file.hpp"
+#include "numerics/util/stopwatch.hpp"
 #include "reports/check_report.hpp"
 #include "reports/constants_report.hpp"
 #include "reports/experiment_registry.hpp"
 #include "reports/verification_index.hpp"
 #include "theory/constants.hpp"
 #include "theory/constants_json.hpp"
-#include "verify/report_plan.hpp"
 
 namespace {
 
@@ -38,10 +39,6 @@ struct ReportArgs {
 
 constexpr long kConstantsPrecision = 128;
 
-double seconds_since(Clock::time_point t0) {
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
 size_t stage_constants(const fs::path& dir) {
     gradcert::PrecisionScope precision(kConstantsPrecision);
     auto constants = gradcert::theory::paper_constants();
@@ -53,7 +50,7 @@ size_t stage_constants(const fs::path& dir) {
     return constants.size();
 }
 
-void stage_families(const gradcert::verify::ReportPlan& plan, const fs::path& source,
+void stage_families(const gradcert::driver::ReportPlan& plan, const fs::path& source,
                     const fs::path& dir, gradcert::reports::IndexInputs& index) {
     for (const std::string& name : plan.families) {
         auto family =
@@ -69,7 +66,7 @@ void stage_families(const gradcert::verify::ReportPlan& plan, const fs::path& so
     }
 }
 
-void stage_experiments(const gradcert::verify::ReportPlan& plan, const ReportArgs& a,
+void stage_experiments(const gradcert::driver::ReportPlan& plan, const ReportArgs& a,
                        const std::string& mode, const fs::path& work, const fs::path& dir,
                        gradcert::reports::IndexInputs& index) {
     const std::string plan_file = (fs::path(a.source) / "verify" / "report.toml").string();
@@ -97,8 +94,8 @@ int run_report(const ReportArgs& a) {
                          : a.full       ? fs::path("reports")
                                         : fs::path("reports") / "quick";
     gradcert::driver::require_writable_directory("--out", out);
-    gradcert::verify::ReportPlan plan =
-        gradcert::verify::load_report_plan(source / "verify" / "report.toml", mode);
+    gradcert::driver::ReportPlan plan =
+        gradcert::driver::load_report_plan(source / "verify" / "report.toml", mode);
     const fs::path staging = out / ".staging", work = out / ".work";
     fs::remove_all(staging);
 
@@ -107,7 +104,7 @@ int run_report(const ReportArgs& a) {
     stage_families(plan, source, staging / "families", index);
     index.constant_count = stage_constants(staging / "constants");
     stage_experiments(plan, a, mode, work, staging / "experiments", index);
-    index.seconds = seconds_since(t0);
+    index.seconds = gradcert::seconds_since(t0);
     std::string readme = gradcert::reports::verification_index_markdown(index);
 
     gradcert::replace_directory(staging / "families", out / "families");

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "numerics/util/atomic_file.hpp"
+#include "numerics/util/stopwatch.hpp"
 
 namespace gradcert::verify {
 
@@ -84,8 +85,7 @@ void write_experiment_page(const ExperimentContext& ctx, const std::filesystem::
     for (const auto& [heading, body] : page.sections) md += "## " + heading + "\n\n" + body + "\n";
     md += findings_markdown(outcome);
     md += figures_markdown(page.figures);
-    outcome.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    outcome.wall_seconds = seconds_since(start);
     md += wall_time_line(outcome.wall_seconds, ctx, page.training_runs);
     json["outcome"] = to_json(outcome);
     json["wall_seconds"] = outcome.wall_seconds;

@@ -10,6 +10,7 @@
 #include "numerics/engine/probe.hpp"
 #include "numerics/engine/threads.hpp"
 #include "numerics/util/error.hpp"
+#include "numerics/util/stopwatch.hpp"
 #include "verify/empirical/run_store.hpp"
 #include "verify/empirical/statistics.hpp"
 
@@ -183,8 +184,7 @@ SchedulesResult run_schedules(const SchedulesConfig& config, const engine::DataS
         }
         result.arms.push_back(summarise_arm(arm, result.runs));
     }
-    result.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.wall_seconds = seconds_since(t0);
     return result;
 }
 
