@@ -1,7 +1,7 @@
 // `gradcert report [--quick | --full] [--out DIR] [--resume]`: regenerates the verification
 // reports of the built-in families, the constants table, the empirical experiments and the index
 // DIR/README.md (verify/report.toml says which families and experiments per mode). The quick
-// report goes to reports/quick by default, the full one to reports.
+// report goes to reports/quick by default, the full one to reports/full.
 //
 // Everything is rendered into DIR/.staging first; each part then replaces its predecessor
 // atomically, so an interrupted run never leaves a half-written report. The experiments keep
@@ -33,7 +33,7 @@ struct ReportArgs {
     bool quick = false;
     bool full = false;
     bool resume = false;
-    std::string out;  // empty → reports/quick (quick) or reports (full)
+    std::string out;  // empty → reports/quick (quick) or reports/full (full)
     std::string source = GRADCERT_SOURCE_DIR;
 };
 
@@ -91,7 +91,7 @@ int run_report(const ReportArgs& a) {
     const std::string mode = a.full ? "full" : "quick";
     const fs::path source(a.source);
     const fs::path out = !a.out.empty() ? fs::path(a.out)
-                         : a.full       ? fs::path("reports")
+                         : a.full       ? fs::path("reports") / "full"
                                         : fs::path("reports") / "quick";
     gradcert::driver::require_writable_directory("--out", out);
     gradcert::driver::ReportPlan plan =
@@ -128,7 +128,7 @@ gradcert::driver::Runner setup(CLI::App& sub) {
         ->excludes(quick);
     sub.add_flag("--resume", args->resume,
                  "continue the experiments of an interrupted run from DIR/.work");
-    sub.add_option("--out", args->out, "output directory (default: reports/quick or reports)");
+    sub.add_option("--out", args->out, "output directory (default: reports/quick or reports/full)");
     sub.add_option("--source", args->source, "source tree holding verify/ (default: this build's)");
     return [args]() { return run_report(*args); };
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "numerics/util/stopwatch.hpp"
+#include "reports/experiment_page.hpp"
 #include "reports/interval_text.hpp"
 #include "reports/markdown.hpp"
 #include "theory/schedule.hpp"
@@ -389,8 +390,9 @@ std::string explicit_go_markdown(const ExplicitGoResult& r, const ExperimentOutc
     md += "## Findings\n\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& f : outcome.findings)
-        rows.push_back({f.claim, verify::to_string(f.evidence), f.summary});
-    md += markdown_table({"claim", "evidence", "summary"}, rows) + "\n";
+        rows.push_back({f.claim, verify::to_string(f.evidence), f.summary,
+                        finding_stability_text(f), finding_power_text(f)});
+    md += markdown_table({"claim", "evidence", "summary", "stability", "power"}, rows) + "\n";
     md += "## Tolerance checks\n\n";
     rows.clear();
     for (const auto& c : outcome.checks)
@@ -412,9 +414,9 @@ verify::ExperimentOutcome run_explicit_go_report(const verify::ExperimentContext
     ExperimentOutcome outcome = verify::go::explicit_go_outcome(r);
     const auto figures = explicit_go_figures(r);
     std::filesystem::create_directories(dir);
-    verify::write_report_files(dir, kName, explicit_go_markdown(r, outcome, figures),
-                               explicit_go_json(r, outcome).dump(1) + "\n",
-                               {figures.begin(), figures.end()});
+    write_report_files(dir, kName, explicit_go_markdown(r, outcome, figures),
+                       explicit_go_json(r, outcome).dump(1) + "\n",
+                       {figures.begin(), figures.end()});
     outcome.wall_seconds = seconds_since(t0);
     return outcome;
 }

@@ -8,6 +8,7 @@
 
 #include "numerics/engine/data_load.hpp"
 #include "numerics/util/stopwatch.hpp"
+#include "reports/experiment_page.hpp"
 #include "reports/markdown.hpp"
 #include "reports/sgd_experiment_report.hpp"
 #include "reports/svg_plot.hpp"
@@ -155,7 +156,7 @@ std::string qq_figure(const verify::NoiseScalingResult& r) {
 
 namespace {
 
-verify::ExperimentPage noise_scaling_page(const verify::NoiseScalingResult& result) {
+ExperimentPage noise_scaling_page(const verify::NoiseScalingResult& result) {
     using namespace verify;
     const std::string name = reports::kName;
     ExperimentPage page;

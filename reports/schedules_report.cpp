@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "numerics/engine/data_load.hpp"
+#include "reports/experiment_page.hpp"
 #include "reports/markdown.hpp"
 #include "reports/sgd_experiment_report.hpp"
 #include "reports/svg_plot.hpp"
@@ -43,6 +44,20 @@ std::string arm_table(const verify::SchedulesResult& r) {
         {"arm", "seeds", "final test accuracy (mean ± sd)", "final training loss (mean ± sd)",
          "updates", "δ/δ₀ per epoch", "δ̂ per epoch (probe)"},
         rows);
+}
+
+// The comparisons the findings use: the paired SE (per-seed differences; the arms share initial
+// weights and example order per seed) beside the unpaired SE of the same runs.
+std::string paired_table(const verify::SchedulesResult& r) {
+    std::vector<std::vector<std::string>> rows;
+    for (const ArmDifference& d : verify::schedules_comparisons(r))
+        rows.push_back({d.a + " − " + d.b, d.metric, sig(d.diff, 3), std::to_string(d.pairs),
+                        sig(d.se, 2), sig(d.unpaired_se, 2),
+                        sig(d.se > 0 ? d.unpaired_se / d.se : std::nan(""), 3)});
+    return "Each comparison is decided on the paired SE. Interval half-widths are 2 × SE.\n\n" +
+           markdown_table({"comparison", "quantity", "difference", "seeds paired", "paired SE",
+                           "unpaired SE", "unpaired / paired"},
+                          rows);
 }
 
 std::string curve_figure(const verify::SchedulesResult& r, bool accuracy) {
@@ -87,7 +102,7 @@ std::string delta_figure(const verify::SchedulesResult& r) {
 
 namespace {
 
-verify::ExperimentPage schedules_page(const verify::SchedulesResult& result) {
+ExperimentPage schedules_page(const verify::SchedulesResult& result) {
     using namespace verify;
     const std::string name = reports::kName;
     ExperimentPage page;
@@ -101,7 +116,8 @@ verify::ExperimentPage schedules_page(const verify::SchedulesResult& result) {
         "is the probe estimate ηĈ/√b at the end of each epoch (first seed(s) only). A "
         "difference between arms counts only when it exceeds 2 standard errors of the "
         "seed-to-seed spread, sqrt(sd₁²/n₁ + sd₂²/n₂); with 3 seeds this is a coarse test.\n\n";
-    page.sections = {{"Arms", reports::arm_table(result)}};
+    page.sections = {{"Arms", reports::arm_table(result)},
+                     {"Paired and unpaired comparisons", reports::paired_table(result)}};
     page.figures = {{name + "-accuracy.svg", "test accuracy", reports::curve_figure(result, true)},
                     {name + "-loss.svg", "training loss", reports::curve_figure(result, false)},
                     {name + "-delta.svg", "delta", reports::delta_figure(result)}};

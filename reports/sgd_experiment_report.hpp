@@ -8,6 +8,7 @@
 
 #include "numerics/engine/data_load.hpp"
 #include "numerics/util/stopwatch.hpp"
+#include "reports/experiment_page.hpp"
 #include "verify/empirical/report_support.hpp"
 #include "verify/experiment.hpp"
 
@@ -20,7 +21,7 @@ struct SgdExperiment {
     Result (*run)(const Config& config, const engine::DataSplit& data,
                   const std::filesystem::path& work, bool resume);
     verify::ExperimentOutcome (*judge)(const Result& result);
-    verify::ExperimentPage (*page)(const Result& result);
+    ExperimentPage (*page)(const Result& result);
 };
 
 // Runs `e` in ctx and writes dir/<name>.md, dir/<name>.json (to_json(result) plus the outcome)
@@ -37,7 +38,7 @@ verify::ExperimentOutcome run_sgd_experiment_report(const SgdExperiment<Config, 
     Result result = e.run(config, data, verify::experiment_work(ctx, e.name), ctx.resume);
     result.wall_seconds = seconds_since(t0);
     verify::ExperimentOutcome outcome = e.judge(result);
-    verify::write_experiment_page(ctx, dir, e.name, outcome, e.page(result), to_json(result), t0);
+    write_experiment_page(ctx, dir, e.name, outcome, e.page(result), to_json(result), t0);
     return outcome;
 }
 

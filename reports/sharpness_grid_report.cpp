@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "numerics/engine/data_load.hpp"
+#include "reports/experiment_page.hpp"
 #include "reports/markdown.hpp"
 #include "reports/sgd_experiment_report.hpp"
 #include "reports/svg_plot.hpp"
@@ -100,7 +101,7 @@ std::string accuracy_figure(const verify::SharpnessGridResult& r) {
 
 namespace {
 
-verify::ExperimentPage sharpness_grid_page(const verify::SharpnessGridResult& result) {
+ExperimentPage sharpness_grid_page(const verify::SharpnessGridResult& result) {
     using namespace verify;
     const std::string name = reports::kName;
     ExperimentPage page;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "verify/claims/power.hpp"
+#include "verify/claims/stability.hpp"
 #include "verify/empirical/statistics.hpp"
 
 namespace gradcert::verify::go {
@@ -12,6 +14,8 @@ namespace gradcert::verify::go {
 namespace {
 
 constexpr const char* kName = "explicit_go";
+
+constexpr double kZOneSided05 = 1.644854;
 
 double median_or_nan(const std::vector<double>& v) {
     return v.empty() ? std::nan("") : verify::quantile(v, 0.5);
@@ -95,6 +99,19 @@ ClaimFinding beats_gd_finding(const ExplicitGoResult& r) {
     } else if (any_better) {
         f.evidence = Evidence::supported;
     }
+    const GoFamilyResult* deciding = &r.families.front();
+    for (const auto& fam : r.families)
+        if (fam.spec.name == "rastrigin-50d") deciding = &fam;
+    {
+        const int n = static_cast<int>(deciding->run.go.size());
+        const double pbar = std::clamp(
+            (reached_count(deciding->run.go) + reached_count(deciding->run.gd)) / (2.0 * n),
+            0.5 / n, 1.0 - 0.5 / n);
+        f.power = power_text(std::sqrt(2 * pbar * (1 - pbar) / n), kZOneSided05, n, "starts",
+                             "the difference in success fraction on " + deciding->spec.name +
+                                 " (normal approximation to Fisher's test)",
+                             nullptr);
+    }
     f.summary =
         "starts reaching the certified global minimizer's neighbourhood (max-norm < "
         "success_radius), same starts, same ∇f calls: " +
@@ -156,6 +173,10 @@ ClaimFinding rate_finding(const ExplicitGoResult& r) {
                                      fit.power, fit.gap.slope, fit.gap.stderr_,
                                      fit.ideal_gap.slope));
     }
+    double max_se = 0.0;
+    for (const auto& fit : r.sweep->fits) max_se = std::max(max_se, fit.gap.stderr_);
+    f.power = power_text(max_se, 2.0, r.sweep->fits.empty() ? 0 : r.sweep->fits.front().gap.points,
+                         "swept M", "the excess of a fitted gap slope over −p", nullptr);
     if (violated)
         f.evidence = Evidence::contradicted;
     else if (within && all_reach)
@@ -202,6 +223,30 @@ std::vector<ToleranceCheck> tolerance_checks(const ExplicitGoResult& r) {
     return out;
 }
 
+// The starts units[k] of every family (index modulo the family's number of starts; repeats
+// allowed), GO and both GD baselines resampled together (they share their starts).
+ExplicitGoResult resample_starts(const ExplicitGoResult& r, std::span<const int> units) {
+    ExplicitGoResult out;
+    out.config = r.config;
+    out.sweep = r.sweep;
+    for (const auto& fam : r.families) {
+        GoFamilyResult g;
+        g.spec = fam.spec;
+        g.method = fam.method;
+        g.target = fam.target;
+        g.final_target = fam.final_target;
+        const std::size_t n = fam.run.go.size();
+        for (int i : units) {
+            const std::size_t k = static_cast<std::size_t>(i) % std::max<std::size_t>(n, 1);
+            if (k < fam.run.go.size()) g.run.go.push_back(fam.run.go[k]);
+            if (k < fam.run.gd.size()) g.run.gd.push_back(fam.run.gd[k]);
+            if (k < fam.run.gd_schedule.size()) g.run.gd_schedule.push_back(fam.run.gd_schedule[k]);
+        }
+        out.families.push_back(std::move(g));
+    }
+    return out;
+}
+
 }  // namespace
 
 ExperimentOutcome explicit_go_outcome(const ExplicitGoResult& r) {
@@ -209,6 +254,13 @@ ExperimentOutcome explicit_go_outcome(const ExplicitGoResult& r) {
     o.name = kName;
     o.title = "Experiment 4: explicit graduated optimization against its proven rate";
     o.findings = {rate_finding(r), beats_gd_finding(r)};
+    std::size_t starts = 0;
+    for (const auto& f : r.families) starts = std::max(starts, f.run.go.size());
+    assess_stability(
+        o.findings, static_cast<int>(starts), "starts", [&](std::span<const int> units) {
+            const ExplicitGoResult s = resample_starts(r, units);
+            return std::vector<Evidence>{rate_finding(s).evidence, beats_gd_finding(s).evidence};
+        });
     o.checks = tolerance_checks(r);
     o.wall_seconds = r.seconds;
     std::vector<std::string> parts;

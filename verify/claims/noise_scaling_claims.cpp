@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "verify/claims/power.hpp"
+#include "verify/claims/stability.hpp"
 #include "verify/empirical/report_support.hpp"
+#include "verify/empirical/statistics.hpp"
 
 namespace gradcert::verify {
 
@@ -31,6 +34,43 @@ std::string setup_text(const verify::NoiseScalingResult& r) {
         t.data.test_subset > 0 ? fmt::format(", {} test", t.data.test_subset) : "", t.model.name,
         t.optim.lr, t.optim.batch, t.run.epochs, t.run.seed, t.run.threads, points, batches,
         c.samples, r.pool);
+}
+
+// The claim's status from the corrected slope of every measurement point, each with its
+// interval [slope − below, slope + above].
+Evidence slope_status(const std::vector<double>& slopes, const NoiseScalingResult& r) {
+    int inside = 0, near = 0;
+    for (std::size_t i = 0; i < slopes.size(); ++i) {
+        const auto& p = r.points[i];
+        const double lo = slopes[i] - (p.corrected.slope - p.corrected_ci.lo);
+        const double hi = slopes[i] + (p.corrected_ci.hi - p.corrected.slope);
+        inside += lo <= -1.0 && -1.0 <= hi;
+        near += std::abs(slopes[i] + 1.0) <= 0.1;
+    }
+    const int np = static_cast<int>(slopes.size());
+    return inside == np ? Evidence::supported
+           : near == np ? Evidence::inconclusive
+                        : Evidence::contradicted;
+}
+
+// Corrected slopes with the K values of every b resampled at positions `units` (the same
+// positions for every b; each b's values are independent draws, so this is a bootstrap of each).
+std::vector<double> resampled_slopes(const NoiseScalingResult& r, std::span<const int> units) {
+    std::vector<double> slopes;
+    for (const auto& p : r.points) {
+        std::vector<double> logb, logc;
+        for (const auto& a : p.batches) {
+            const auto& v = a.estimate.values;
+            if (v.empty()) continue;
+            double s = 0.0;
+            for (int i : units) s += v[static_cast<std::size_t>(i) % v.size()];
+            const double m = a.estimate.pool, b = a.estimate.batch;
+            logb.push_back(std::log(b));
+            logc.push_back(std::log(s / static_cast<double>(units.size()) * (m - 1.0) / (m - b)));
+        }
+        slopes.push_back(logb.size() >= 2 ? fit_line(logb, logc).slope : std::nan(""));
+    }
+    return slopes;
 }
 
 }  // namespace
@@ -68,7 +108,18 @@ verify::ExperimentOutcome noise_scaling_outcome(const verify::NoiseScalingResult
         static_cast<int>(std::round(100 * r.config.confidence)),
         sig(100 * verify::slope_interval_level(r.config), 3), slopes, inside, np,
         sig(last.c2_max_over_min, 3), sig(b0.estimate.delta.value, 3), b0.estimate.batch);
+    const double half = (last.corrected_ci.hi - last.corrected_ci.lo) / 2;
+    f.power = power_text(half / normal_quantile(0.5 + 0.5 * slope_interval_level(r.config)),
+                         normal_quantile(0.5 + 0.5 * slope_interval_level(r.config)),
+                         r.config.samples, "mini-batches per b",
+                         "the deviation of the last corrected slope from −1", nullptr);
     o.findings.push_back(f);
+    assess_stability(o.findings, r.config.samples,
+                     "mini-batches per b (the slope intervals' widths held at their observed "
+                     "values)",
+                     [&](std::span<const int> units) {
+                         return std::vector<Evidence>{slope_status(resampled_slopes(r, units), r)};
+                     });
     for (const auto& p : r.points) {
         o.checks.push_back({fmt::format("slope_corrected_epoch{}", p.epoch), p.corrected.slope,
                             std::max(3.0 * half_width(p.corrected_ci), 0.05),
@@ -85,8 +136,8 @@ verify::ExperimentOutcome noise_scaling_outcome(const verify::NoiseScalingResult
                             "3 × the Student-t CI half-width over the K batches"});
     }
     o.one_line = fmt::format("noise-scaling {}: corrected slope {} (theory −1), Ĉ² = {} at the end",
-                             verify::to_string(f.evidence), sig(last.corrected.slope, 3),
-                             sig(last.c2_geometric_mean, 3));
+                             verify::to_string(o.findings.front().evidence),
+                             sig(last.corrected.slope, 3), sig(last.c2_geometric_mean, 3));
     return o;
 }
 

@@ -4,8 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
+#include "verify/claims/power.hpp"
+#include "verify/claims/stability.hpp"
 #include "verify/empirical/report_support.hpp"
+#include "verify/empirical/statistics.hpp"
 
 namespace gradcert::verify {
 
@@ -15,6 +19,47 @@ const char* const kName = "schedules";
 
 std::string diff_text(const ArmDifference& d, int digits = 3) {
     return fmt::format("{} − {} = {} ± {}", d.a, d.b, sig(d.diff, digits), sig(d.se, 2));
+}
+
+enum class Metric { test_acc, train_loss };
+
+// The paper's schedules end within 71.5–72.5% test accuracy (docs/mathematics.md §6): the only
+// effect size it states for the schedule claims.
+const StatedEffect kPaperScheduleSpread{
+    0.01, "the paper's schedules end within 71.5–72.5% test accuracy, a spread of 1 point"};
+
+double run_value(const ScheduleRun& run, Metric m) {
+    return m == Metric::test_acc ? run.epochs.back().test_acc : run.final_train_loss;
+}
+
+// Paired comparison over the seeds both arms ran (common random numbers: per seed every arm
+// starts from the same weights and sees the same per-epoch permutation, numerics/engine/
+// trainer.cpp), with the unpaired SE of the same data beside it.
+ArmDifference compare_arms(const SchedulesResult& r, const std::string& a, const std::string& b,
+                           Metric m) {
+    std::map<std::uint64_t, double> va, vb;
+    for (const ScheduleRun& run : r.runs) {
+        if (run.epochs.empty()) continue;
+        if (run.arm == a) va[run.seed] = run_value(run, m);
+        if (run.arm == b) vb[run.seed] = run_value(run, m);
+    }
+    std::vector<double> d, xa, xb;
+    for (const auto& [s, v] : va) xa.push_back(v);
+    for (const auto& [s, v] : vb) xb.push_back(v);
+    for (const auto& [s, v] : va)
+        if (const auto it = vb.find(s); it != vb.end()) d.push_back(v - it->second);
+    ArmDifference out;
+    out.a = a;
+    out.b = b;
+    out.metric = m == Metric::test_acc ? "final test accuracy" : "final training loss";
+    out.pairs = static_cast<int>(d.size());
+    out.diff = d.empty() ? std::nan("") : mean(d);
+    out.se = d.size() < 2 ? std::nan("") : sample_sd(d) / std::sqrt(static_cast<double>(d.size()));
+    out.unpaired_se = xa.size() < 2 || xb.size() < 2
+                          ? std::nan("")
+                          : std::sqrt(sample_sd(xa) * sample_sd(xa) / xa.size() +
+                                      sample_sd(xb) * sample_sd(xb) / xb.size());
+    return out;
 }
 
 bool exceeds(const ArmDifference& d, double z) {
@@ -46,10 +91,10 @@ verify::ClaimFinding delta_vs_smith(const verify::SchedulesResult& r, double z) 
         f.summary = "needs the arms lr-sqrt2, batch-x2 and lr-half with ≥ 2 seeds each";
         return f;
     }
-    const ArmDifference d_sqrt = verify::train_loss_difference(*batch, *lr);
-    const ArmDifference d_half = verify::train_loss_difference(*batch, *half);
-    const ArmDifference a_sqrt = verify::test_acc_difference(*batch, *lr);
-    const ArmDifference a_half = verify::test_acc_difference(*batch, *half);
+    const ArmDifference d_sqrt = compare_arms(r, batch->arm, lr->arm, Metric::train_loss);
+    const ArmDifference d_half = compare_arms(r, batch->arm, half->arm, Metric::train_loss);
+    const ArmDifference a_sqrt = compare_arms(r, batch->arm, lr->arm, Metric::test_acc);
+    const ArmDifference a_half = compare_arms(r, batch->arm, half->arm, Metric::test_acc);
     const bool sqrt_differs = exceeds(d_sqrt, z), half_differs = exceeds(d_half, z);
     if (!sqrt_differs && half_differs)
         f.evidence = Evidence::supported;
@@ -69,6 +114,8 @@ verify::ClaimFinding delta_vs_smith(const verify::SchedulesResult& r, double z) 
         "the batch arm also takes fewer steps, which confounds the training-loss comparison)",
         verdict, diff_text(d_sqrt, 3), diff_text(d_half, 3), z, diff_text(a_sqrt),
         diff_text(a_half), sig(batch->updates_mean, 5), sig(lr->updates_mean, 5));
+    f.power = power_text(std::max(d_sqrt.se, d_half.se), z, d_sqrt.pairs, "seeds",
+                         "the final training loss difference", nullptr);
     return f;
 }
 
@@ -76,12 +123,15 @@ verify::ClaimFinding decay_beats_constant(const verify::SchedulesResult& r, doub
     verify::ClaimFinding f;
     f.claim = "decay-beats-constant";
     const ArmSummary* constant = r.arm("constant");
-    int better = 0, worse = 0, total = 0;
+    int better = 0, worse = 0, total = 0, pairs = 0;
+    double max_se = 0.0;
     std::string parts;
     for (const ArmSummary& a : r.arms) {
         if (!constant || a.arm == "constant" || a.arm == "lr-half" || a.runs < 2) continue;
-        const ArmDifference d = verify::test_acc_difference(a, *constant);
+        const ArmDifference d = compare_arms(r, a.arm, constant->arm, Metric::test_acc);
         ++total;
+        max_se = std::max(max_se, d.se);
+        pairs = d.pairs;
         better += exceeds(d, z) && d.diff > 0;
         worse += exceeds(d, z) && d.diff < 0;
         parts += (parts.empty() ? "" : "; ") + diff_text(d);
@@ -98,6 +148,8 @@ verify::ClaimFinding decay_beats_constant(const verify::SchedulesResult& r, doub
         "final test accuracy, decaying arm − constant: {}; {} of {} better and {} worse by more "
         "than {}·SE",
         parts, better, total, worse, z);
+    f.power = power_text(max_se, z, pairs, "seeds",
+                         "the final test accuracy difference (largest SE)", &kPaperScheduleSpread);
     return f;
 }
 
@@ -110,16 +162,19 @@ verify::ClaimFinding batch_beats_lr(const verify::SchedulesResult& r, double z) 
         f.summary = "needs the arms lr-sqrt2 and batch-x2 with ≥ 2 seeds each";
         return f;
     }
-    const ArmDifference d = verify::test_acc_difference(*batch, *lr);
+    const ArmDifference d = compare_arms(r, batch->arm, lr->arm, Metric::test_acc);
     f.evidence = !exceeds(d, z) ? Evidence::inconclusive
                  : d.diff > 0   ? Evidence::supported
                                 : Evidence::contradicted;
     f.summary = fmt::format("final test accuracy {} (criterion {}·SE); updates {} vs {}",
                             diff_text(d), z, sig(batch->updates_mean, 5), sig(lr->updates_mean, 5));
+    f.power = power_text(d.se, z, d.pairs, "seeds", "the final test accuracy difference",
+                         &kPaperScheduleSpread);
     if (hybrid && hybrid->runs >= 2)
-        f.summary += fmt::format("; both together: {}, {}",
-                                 diff_text(verify::test_acc_difference(*hybrid, *batch)),
-                                 diff_text(verify::test_acc_difference(*hybrid, *lr)));
+        f.summary +=
+            fmt::format("; both together: {}, {}",
+                        diff_text(compare_arms(r, hybrid->arm, batch->arm, Metric::test_acc)),
+                        diff_text(compare_arms(r, hybrid->arm, lr->arm, Metric::test_acc)));
     return f;
 }
 
@@ -141,17 +196,59 @@ verify::ClaimFinding poly_optimal(const verify::SchedulesResult& r, double z) {
         f.summary = "needs a poly arm and another arm with ≥ 2 seeds";
         return f;
     }
-    const ArmDifference d = verify::test_acc_difference(*best_poly, *best_other);
+    const ArmDifference d = compare_arms(r, best_poly->arm, best_other->arm, Metric::test_acc);
     f.evidence = !exceeds(d, z) ? Evidence::inconclusive
                  : d.diff > 0   ? Evidence::supported
                                 : Evidence::contradicted;
     f.summary = fmt::format(
         "best poly arm against the best other arm, final test accuracy: {} (criterion {}·SE)",
         diff_text(d), z);
+    f.power = power_text(d.se, z, d.pairs, "seeds", "the final test accuracy difference",
+                         &kPaperScheduleSpread);
     return f;
 }
 
+std::vector<ClaimFinding> schedules_findings(const SchedulesResult& r, double z) {
+    return {delta_vs_smith(r, z), decay_beats_constant(r, z), batch_beats_lr(r, z),
+            poly_optimal(r, z)};
+}
+
+// The runs of the seeds units[k] (repeats allowed), relabelled k so that a seed drawn twice forms
+// two pairs, with the arm summaries recomputed.
+SchedulesResult resample_seeds(const SchedulesResult& r, std::span<const int> units) {
+    SchedulesResult out;
+    out.config = r.config;
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        const auto seed =
+            static_cast<std::uint64_t>(r.config.seeds[static_cast<std::size_t>(units[k])]);
+        for (const ScheduleRun& run : r.runs)
+            if (run.seed == seed) {
+                out.runs.push_back(run);
+                out.runs.back().seed = k;
+            }
+    }
+    for (const ArmSummary& a : r.arms) out.arms.push_back(summarise_arm(a.arm, out.runs));
+    return out;
+}
+
 }  // namespace
+
+std::vector<ArmDifference> schedules_comparisons(const SchedulesResult& r) {
+    std::vector<ArmDifference> out;
+    auto add = [&](const char* a, const char* b, Metric m) {
+        if (r.arm(a) && r.arm(b)) out.push_back(compare_arms(r, a, b, m));
+    };
+    add("batch-x2", "lr-sqrt2", Metric::train_loss);
+    add("batch-x2", "lr-half", Metric::train_loss);
+    add("batch-x2", "lr-sqrt2", Metric::test_acc);
+    add("batch-x2", "lr-half", Metric::test_acc);
+    for (const ArmSummary& a : r.arms)
+        if (a.arm != "constant" && a.arm != "lr-half")
+            add(a.arm.c_str(), "constant", Metric::test_acc);
+    add("hybrid", "batch-x2", Metric::test_acc);
+    add("hybrid", "lr-sqrt2", Metric::test_acc);
+    return out;
+}
 
 verify::ExperimentOutcome schedules_outcome(const verify::SchedulesResult& r, double z) {
     verify::ExperimentOutcome o;
@@ -162,8 +259,15 @@ verify::ExperimentOutcome schedules_outcome(const verify::SchedulesResult& r, do
               "step every 40 epochs, augmentation; this is scaled down by orders of magnitude in "
               "data, model and epochs.";
     o.wall_seconds = r.wall_seconds;
-    o.findings = {delta_vs_smith(r, z), decay_beats_constant(r, z), batch_beats_lr(r, z),
-                  poly_optimal(r, z)};
+    o.findings = schedules_findings(r, z);
+    const std::vector<int>& seeds = r.config.seeds;
+    assess_stability(
+        o.findings, static_cast<int>(seeds.size()), "seeds", [&](std::span<const int> units) {
+            std::vector<Evidence> out;
+            for (const ClaimFinding& f : schedules_findings(resample_seeds(r, units), z))
+                out.push_back(f.evidence);
+            return out;
+        });
     for (const ArmSummary& a : r.arms) {
         if (a.runs < 1) continue;
         o.checks.push_back({"test_acc_" + a.arm, a.test_acc_mean,

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <map>
 
+#include "verify/claims/power.hpp"
+#include "verify/claims/stability.hpp"
 #include "verify/empirical/report_support.hpp"
 
 namespace gradcert::verify {
@@ -47,19 +49,19 @@ std::string setup_text(const verify::SharpnessGridResult& r) {
         c.hessian_size, c.sharpness_epsilon, sig(c.adaptive_rho), c.sharpness_steps,
         c.sharpness_size, t.run.threads);
 }
+constexpr double kZ95 = 1.959964;
+constexpr int kResampleBootstrap = 300;
 
-}  // namespace
+// SE implied by a 95% bootstrap interval (half-width / 1.96); NaN without one.
+double ci_se(const Correlation* c) {
+    return c == nullptr ? std::nan("") : (c->rho.hi - c->rho.lo) / (2 * kZ95);
+}
 
-verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResult& r) {
-    verify::ExperimentOutcome o;
-    o.name = kName;
-    o.title = "Experiment 3: batch size, δ, sharpness and generalisation";
-    o.scale = setup_text(r) +
-              ". The paper: CIFAR-100 with ResNet-18 / WRN-28-10, 200 epochs, adaptive ℓ∞ "
-              "sharpness (ρ = 2e−4) on 1024 examples; here a small model on a Fashion-MNIST "
-              "subset for a few epochs, with the same adaptive sharpness beside λ_max and "
-              "Keskar's ε-sharpness.";
-    o.wall_seconds = r.wall_seconds;
+// The three findings of one grid (before the stability assessment).
+std::vector<ClaimFinding> grid_findings(const SharpnessGridResult& r) {
+    std::vector<ClaimFinding> out;
+    int usable = 0;
+    for (const GridPoint& p : r.points) usable += usable_grid_point(r, p);
     const int pct = static_cast<int>(std::round(100 * r.config.confidence));
     const auto* b_lambda = r.correlation("batch", "lambda_max");
     const auto* d_lambda = r.correlation("delta", "lambda_max");
@@ -88,7 +90,9 @@ verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResu
         "above 0, with nothing significant the other way; {}",
         rows.empty() ? "n/a" : rows, sig(st.statistic, 3), st.groups, sig(st.p_upper, 2),
         sig(st.p_lower, 2), rho_text(b_lambda), pct, rho_text(d_lambda));
-    o.findings.push_back(large);
+    large.power = power_text(ci_se(b_lambda), kZ95, usable, "grid points",
+                             "Spearman ρ(b, λ_max) over the grid", nullptr);
+    out.push_back(large);
 
     verify::ClaimFinding mono;
     mono.claim = "delta-sharpness-monotone";
@@ -101,7 +105,9 @@ verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResu
         "{}; {}; {} (the paper's measure) ({}% bootstrap CIs; the paper: more smoothing, "
         "flatter minimum, i.e. ρ < 0; supported if a CI lies below 0 and none above)",
         rho_text(d_lambda), rho_text(d_sharp), rho_text(d_adaptive), pct);
-    o.findings.push_back(mono);
+    mono.power = power_text(ci_se(d_adaptive), kZ95, usable, "grid points",
+                            "Spearman ρ(δ̂, adaptive sharpness) over the grid", nullptr);
+    out.push_back(mono);
 
     verify::ClaimFinding concave;
     concave.claim = "accuracy-concave-delta";
@@ -122,8 +128,45 @@ verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResu
         "over between models)",
         sig(q.c2, 3), pct, sig(r.curvature.lo, 3), sig(r.curvature.hi, 3), sig(q.c2_se, 2),
         sig(r.peak_delta, 3), q.c2 < 0 ? " (a maximum)" : " (a minimum)", rho_text(d_acc));
-    o.findings.push_back(concave);
+    concave.power = power_text((r.curvature.hi - r.curvature.lo) / (2 * kZ95), kZ95, usable,
+                               "grid points", "the curvature c₂ of accuracy in log₁₀ δ̂", nullptr);
+    out.push_back(concave);
+    return out;
+}
 
+// The grid points units[k] (repeats allowed) with every statistic recomputed (bootstrap
+// intervals with kResampleBootstrap replicates to keep the nested resampling affordable).
+SharpnessGridResult resample_points(const SharpnessGridResult& r, std::span<const int> units) {
+    SharpnessGridResult out;
+    out.config = r.config;
+    out.config.bootstrap = std::min(r.config.bootstrap, kResampleBootstrap);
+    out.classes = r.classes;
+    for (int i : units) out.points.push_back(r.points[static_cast<std::size_t>(i)]);
+    analyse_grid(out);
+    return out;
+}
+
+}  // namespace
+
+verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResult& r) {
+    verify::ExperimentOutcome o;
+    o.name = kName;
+    o.title = "Experiment 3: batch size, δ, sharpness and generalisation";
+    o.scale = setup_text(r) +
+              ". The paper: CIFAR-100 with ResNet-18 / WRN-28-10, 200 epochs, adaptive ℓ∞ "
+              "sharpness (ρ = 2e−4) on 1024 examples; here a small model on a Fashion-MNIST "
+              "subset for a few epochs, with the same adaptive sharpness beside λ_max and "
+              "Keskar's ε-sharpness.";
+    o.wall_seconds = r.wall_seconds;
+    o.findings = grid_findings(r);
+    assess_stability(o.findings, static_cast<int>(r.points.size()), "grid points",
+                     [&](std::span<const int> units) {
+                         std::vector<Evidence> out;
+                         for (const ClaimFinding& f : grid_findings(resample_points(r, units)))
+                             out.push_back(f.evidence);
+                         return out;
+                     });
+    const auto& q = r.accuracy_fit;
     for (const verify::Correlation& c : r.correlations)
         o.checks.push_back({"spearman_" + c.x + "_" + c.y, c.rho.estimate,
                             std::max((c.rho.hi - c.rho.lo) / 2.0, 0.1),
@@ -140,8 +183,8 @@ verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResu
     o.one_line = fmt::format(
         "large-batch-sharp {}, delta-sharpness-monotone {}, "
         "accuracy-concave-delta {}",
-        verify::to_string(large.evidence), verify::to_string(mono.evidence),
-        verify::to_string(concave.evidence));
+        verify::to_string(o.findings[0].evidence), verify::to_string(o.findings[1].evidence),
+        verify::to_string(o.findings[2].evidence));
     return o;
 }
 
