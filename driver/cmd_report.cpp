@@ -1,7 +1,7 @@
 // `gradcert report [--quick | --full] [--out DIR] [--resume]`: regenerates the verification
 // reports of the built-in families, the constants table, the empirical experiments and the index
 // DIR/README.md (verify/report.toml says which families and experiments per mode). The quick
-// report goes to reports/quick by default, the full one to reports.
+// report goes to reports/quick by default, the full one to reports/full.
 //
 // Everything is rendered into DIR/.staging first; each part then replaces its predecessor
 // atomically, so an interrupted run never leaves a half-written report. The experiments keep
@@ -14,15 +14,16 @@
 
 #include "driver/command.hpp"
 #include "driver/output_paths.hpp"
+#include "driver/report_plan.hpp"
 #include "driver/sweep.hpp"
 #include "numerics/util/atomic_file.hpp"
+#include "numerics/util/stopwatch.hpp"
 #include "reports/check_report.hpp"
 #include "reports/constants_report.hpp"
 #include "reports/experiment_registry.hpp"
 #include "reports/verification_index.hpp"
 #include "theory/constants.hpp"
 #include "theory/constants_json.hpp"
-#include "verify/report_plan.hpp"
 
 namespace {
 
@@ -33,7 +34,7 @@ struct ReportArgs {
     bool quick = false;
     bool full = false;
     bool resume = false;
-    std::string out;  // empty → reports/quick (quick) or reports (full)
+    std::string out;  // empty → reports/quick (quick) or reports/full (full)
     std::string source = GRADCERT_SOURCE_DIR;
     std::string plan;     // --plan DIR: write the sweep plan instead (driver/sweep.hpp)
     std::string collect;  // --collect DIR: assemble a finished sweep
@@ -60,10 +61,6 @@ int run_sweep_step(const ReportArgs& a) {
 
 constexpr long kConstantsPrecision = 128;
 
-double seconds_since(Clock::time_point t0) {
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
 size_t stage_constants(const fs::path& dir) {
     gradcert::PrecisionScope precision(kConstantsPrecision);
     auto constants = gradcert::theory::paper_constants();
@@ -75,7 +72,7 @@ size_t stage_constants(const fs::path& dir) {
     return constants.size();
 }
 
-void stage_families(const gradcert::verify::ReportPlan& plan, const fs::path& source,
+void stage_families(const gradcert::driver::ReportPlan& plan, const fs::path& source,
                     const fs::path& dir, gradcert::reports::IndexInputs& index) {
     for (const std::string& name : plan.families) {
         auto family =
@@ -91,7 +88,7 @@ void stage_families(const gradcert::verify::ReportPlan& plan, const fs::path& so
     }
 }
 
-void stage_experiments(const gradcert::verify::ReportPlan& plan, const ReportArgs& a,
+void stage_experiments(const gradcert::driver::ReportPlan& plan, const ReportArgs& a,
                        const std::string& mode, const fs::path& work, const fs::path& dir,
                        gradcert::reports::IndexInputs& index) {
     const std::string plan_file = (fs::path(a.source) / "verify" / "report.toml").string();
@@ -117,11 +114,11 @@ int run_report(const ReportArgs& a) {
     const std::string mode = a.full ? "full" : "quick";
     const fs::path source(a.source);
     const fs::path out = !a.out.empty() ? fs::path(a.out)
-                         : a.full       ? fs::path("reports")
+                         : a.full       ? fs::path("reports") / "full"
                                         : fs::path("reports") / "quick";
     gradcert::driver::require_writable_directory("--out", out);
-    gradcert::verify::ReportPlan plan =
-        gradcert::verify::load_report_plan(source / "verify" / "report.toml", mode);
+    gradcert::driver::ReportPlan plan =
+        gradcert::driver::load_report_plan(source / "verify" / "report.toml", mode);
     const fs::path staging = out / ".staging", work = out / ".work";
     fs::remove_all(staging);
 
@@ -130,7 +127,7 @@ int run_report(const ReportArgs& a) {
     stage_families(plan, source, staging / "families", index);
     index.constant_count = stage_constants(staging / "constants");
     stage_experiments(plan, a, mode, work, staging / "experiments", index);
-    index.seconds = seconds_since(t0);
+    index.seconds = gradcert::seconds_since(t0);
     std::string readme = gradcert::reports::verification_index_markdown(index);
 
     gradcert::replace_directory(staging / "families", out / "families");
@@ -154,7 +151,7 @@ gradcert::driver::Runner setup(CLI::App& sub) {
         ->excludes(quick);
     sub.add_flag("--resume", args->resume,
                  "continue the experiments of an interrupted run from DIR/.work");
-    sub.add_option("--out", args->out, "output directory (default: reports/quick or reports)");
+    sub.add_option("--out", args->out, "output directory (default: reports/quick or reports/full)");
     sub.add_option("--source", args->source, "source tree holding verify/ (default: this build's)");
     auto* plan = sub.add_option("--plan", args->plan,
                                 "write the report's tasks and Slurm scripts into this directory "

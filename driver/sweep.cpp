@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "driver/report_plan.hpp"
 #include "numerics/interval/precision.hpp"
 #include "numerics/util/atomic_file.hpp"
 #include "numerics/util/error.hpp"
@@ -24,7 +25,6 @@
 #include "theory/constants.hpp"
 #include "theory/constants_json.hpp"
 #include "verify/family_check.hpp"
-#include "verify/report_plan.hpp"
 
 namespace gradcert::driver {
 
@@ -215,8 +215,7 @@ void copy_tree(const fs::path& from, const fs::path& to) {
 }  // namespace
 
 SweepPlan make_sweep_plan(const std::string& mode, const fs::path& source) {
-    const verify::ReportPlan report =
-        verify::load_report_plan(source / "verify" / "report.toml", mode);
+    const ReportPlan report = load_report_plan(source / "verify" / "report.toml", mode);
     SweepPlan plan{mode, fs::absolute(source), {}};
     for (const std::string& name : report.families)
         plan.tasks.push_back(

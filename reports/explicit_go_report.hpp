@@ -19,8 +19,7 @@ namespace gradcert::reports {
 verify::ExperimentOutcome run_explicit_go_report(const verify::ExperimentContext& ctx,
                                                  const std::filesystem::path& dir);
 
-// The pieces, for tests.
-verify::ExperimentOutcome explicit_go_outcome(const verify::go::ExplicitGoResult& r);
+// The pieces, for tests (the outcome is verify::go::explicit_go_outcome).
 nlohmann::json explicit_go_json(const verify::go::ExplicitGoResult& r,
                                 const verify::ExperimentOutcome& outcome);
 // File name → SVG text of every figure.
@@ -28,9 +27,5 @@ std::map<std::string, std::string> explicit_go_figures(const verify::go::Explici
 std::string explicit_go_markdown(const verify::go::ExplicitGoResult& r,
                                  const verify::ExperimentOutcome& outcome,
                                  const std::map<std::string, std::string>& figures);
-
-// One-sided Fisher exact test: P(GO successes >= a | margins) for a of n (GO) and b of n (GD)
-// successes; the probability that GO does at least this much better by chance.
-double fisher_one_sided(int a, int b, int n);
 
 }  // namespace gradcert::reports

@@ -7,8 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "numerics/engine/data_load.hpp"
+#include "numerics/util/stopwatch.hpp"
+#include "reports/experiment_page.hpp"
 #include "reports/markdown.hpp"
+#include "reports/sgd_experiment_report.hpp"
 #include "reports/svg_plot.hpp"
+#include "verify/claims/noise_scaling_claims.hpp"
 #include "verify/empirical/report_support.hpp"
 
 namespace fs = std::filesystem;
@@ -19,26 +23,6 @@ namespace gradcert::reports {
 namespace {
 
 const char* const kName = "noise_scaling";
-
-double half_width(const verify::BootstrapInterval& ci) {
-    return (ci.hi - ci.lo) / 2.0;
-}
-
-std::string setup_text(const verify::NoiseScalingResult& r) {
-    const auto& c = r.config;
-    const auto& t = c.train;
-    std::string points, batches;
-    for (int e : c.points) points += (points.empty() ? "" : ", ") + std::to_string(e);
-    for (int b : c.batches) batches += (batches.empty() ? "" : ", ") + std::to_string(b);
-    return fmt::format(
-        "{} ({} training examples{}), model {}, plain SGD η = {}, b₀ = {}, {} epochs, seed {}, "
-        "{} threads; noise measured after epochs {{{}}} (0 = initialisation) for b ∈ {{{}}}, "
-        "K = {} mini-batches per b, reference gradient g_P over a pool of m = {} examples",
-        t.data.dataset, r.population,
-        t.data.test_subset > 0 ? fmt::format(", {} test", t.data.test_subset) : "", t.model.name,
-        t.optim.lr, t.optim.batch, t.run.epochs, t.run.seed, t.run.threads, points, batches,
-        c.samples, r.pool);
-}
 
 std::string point_table(const verify::NoiseScalingResult& r) {
     std::vector<std::vector<std::string>> rows;
@@ -170,74 +154,10 @@ std::string qq_figure(const verify::NoiseScalingResult& r) {
 
 }  // namespace
 
-verify::ExperimentOutcome noise_scaling_outcome(const verify::NoiseScalingResult& r) {
-    verify::ExperimentOutcome o;
-    o.name = kName;
-    o.title = "Experiment 1: gradient noise against batch size";
-    o.scale = setup_text(r) +
-              ". The paper measures on CIFAR-100 with ResNet-18; this is a small-data, small-model "
-              "stand-in.";
-    o.wall_seconds = r.wall_seconds;
-    int inside = 0, near = 0;
-    std::string slopes;
-    for (const auto& p : r.points) {
-        const bool contains = p.corrected_ci.lo <= -1.0 && -1.0 <= p.corrected_ci.hi;
-        inside += contains;
-        near += std::abs(p.corrected.slope + 1.0) <= 0.1;
-        slopes += fmt::format("{}epoch {}: {} [{}, {}]", slopes.empty() ? "" : "; ", p.epoch,
-                              sig(p.corrected.slope, 3), sig(p.corrected_ci.lo, 3),
-                              sig(p.corrected_ci.hi, 3));
-    }
-    const int np = static_cast<int>(r.points.size());
-    verify::ClaimFinding f;
-    f.claim = "noise-scaling";
-    f.evidence = inside == np ? verify::Evidence::supported
-                 : near == np ? verify::Evidence::inconclusive
-                              : verify::Evidence::contradicted;
-    const auto& last = r.points.back();
-    const auto& b0 = last.batches.front();
-    f.summary = fmt::format(
-        "corrected slope of log E‖ω‖² on log b (theory −1; simultaneous {}% bootstrap CIs, "
-        "Bonferroni: {}% each) {}; {} of {} CIs contain −1; Ĉ² varies by ×{} over b at the last "
-        "point; δ̂ = {} at b = {}",
-        static_cast<int>(std::round(100 * r.config.confidence)),
-        sig(100 * verify::slope_interval_level(r.config), 3), slopes, inside, np,
-        sig(last.c2_max_over_min, 3), sig(b0.estimate.delta.value, 3), b0.estimate.batch);
-    o.findings.push_back(f);
-    for (const auto& p : r.points) {
-        o.checks.push_back({fmt::format("slope_corrected_epoch{}", p.epoch), p.corrected.slope,
-                            std::max(3.0 * half_width(p.corrected_ci), 0.05),
-                            "3 × the bootstrap CI half-width (at least 0.05)"});
-        o.checks.push_back({fmt::format("slope_plain_epoch{}", p.epoch), p.plain.slope,
-                            std::max(3.0 * half_width(p.plain_ci), 0.05),
-                            "3 × the bootstrap CI half-width (at least 0.05)"});
-    }
-    for (const auto& a : last.batches) {
-        const auto& e = a.estimate;
-        if (e.batch != r.config.train.optim.batch) continue;  // Ĉ² at the run's own b₀
-        o.checks.push_back({fmt::format("c2_b{}_epoch{}", e.batch, last.epoch), e.c2.value,
-                            3.0 * std::max(e.c2.hi - e.c2.value, e.c2.value - e.c2.lo),
-                            "3 × the Student-t CI half-width over the K batches"});
-    }
-    o.one_line = fmt::format("noise-scaling {}: corrected slope {} (theory −1), Ĉ² = {} at the end",
-                             verify::to_string(f.evidence), sig(last.corrected.slope, 3),
-                             sig(last.c2_geometric_mean, 3));
-    return o;
-}
+namespace {
 
-verify::ExperimentOutcome run_noise_scaling_report(const verify::ExperimentContext& ctx,
-                                                   const fs::path& dir) {
+ExperimentPage noise_scaling_page(const verify::NoiseScalingResult& result) {
     using namespace verify;
-    const auto t0 = std::chrono::steady_clock::now();
-    const ExperimentTable table = load_experiment_table(ctx, "noise_scaling");
-    NoiseScalingConfig config = noise_scaling_config(table);
-    config.train.run.threads = ctx.threads;
-    const engine::DataSplit data = engine::load_training_data(config.train);
-    NoiseScalingResult result =
-        run_noise_scaling(config, data, experiment_work(ctx, "noise_scaling"), ctx.resume);
-    result.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    ExperimentOutcome outcome = reports::noise_scaling_outcome(result);
     const std::string name = reports::kName;
     ExperimentPage page;
     page.method =
@@ -263,8 +183,18 @@ verify::ExperimentOutcome run_noise_scaling_report(const verify::ExperimentConte
     page.figures = {{name + "-noise.svg", "noise against b", reports::noise_figure(result)},
                     {name + "-c2.svg", "C² and δ̂ against b", reports::c2_figure(result)},
                     {name + "-qq.svg", "QQ plot", reports::qq_figure(result)}};
-    write_experiment_page(ctx, dir, name, outcome, page, to_json(result), t0);
-    return outcome;
+    return page;
+}
+
+}  // namespace
+
+verify::ExperimentOutcome run_noise_scaling_report(const verify::ExperimentContext& ctx,
+                                                   const fs::path& dir) {
+    const SgdExperiment<verify::NoiseScalingConfig, verify::NoiseScalingResult> e{
+        kName, verify::noise_scaling_config, verify::run_noise_scaling,
+        [](const verify::NoiseScalingResult& r) { return verify::noise_scaling_outcome(r); },
+        noise_scaling_page};
+    return run_sgd_experiment_report(e, ctx, dir);
 }
 
 }  // namespace gradcert::reports

@@ -11,9 +11,6 @@
 
 namespace gradcert::reports {
 
-verify::ExperimentOutcome noise_scaling_outcome(const verify::NoiseScalingResult& r);
-
-
 verify::ExperimentOutcome run_noise_scaling_report(const verify::ExperimentContext& ctx,
                                                    const std::filesystem::path& dir);
 

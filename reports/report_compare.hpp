@@ -9,7 +9,10 @@
 //  - The index README.md: the status of every claim of the paper (table "The paper's claims")
 //    and the verdict of every family (table "Verification reports").
 //  - Empirical results (experiments/<name>.json) are estimates: every ToleranceCheck of the
-//    reference outcome must exist in `actual` with |actual − reference| ≤ the reference's band.
+//    reference outcome must exist in `actual` with |actual − reference| ≤ the reference's band,
+//    and every claim finding must keep its status, unless the reference marks that claim
+//    "unstable at this scale" (its flip probability over seed resamples exceeds 10%). The index's
+//    claim statuses are compared by their status words in the same way.
 // A reference holding none of these files is always a difference (a gate against nothing passes
 // anything); so is a file present on one side only, unless `allow_missing`.
 #include <filesystem>

@@ -11,11 +11,6 @@
 
 namespace gradcert::reports {
 
-// Decision rule used throughout: a difference of arm means counts when it exceeds `z` standard
-// errors sqrt(sd₁²/n₁ + sd₂²/n₂) of the seed-to-seed spread.
-verify::ExperimentOutcome schedules_outcome(const verify::SchedulesResult& r, double z = 2.0);
-
-
 verify::ExperimentOutcome run_schedules_report(const verify::ExperimentContext& ctx,
                                                const std::filesystem::path& dir);
 

@@ -12,9 +12,6 @@
 
 namespace gradcert::reports {
 
-verify::ExperimentOutcome sharpness_grid_outcome(const verify::SharpnessGridResult& r);
-
-
 verify::ExperimentOutcome run_sharpness_grid_report(const verify::ExperimentContext& ctx,
                                                     const std::filesystem::path& dir);
 

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "reports/experiment_page.hpp"
 #include "reports/markdown.hpp"
+#include "verify/claims/stability.hpp"
 
 namespace gradcert::reports {
 
@@ -76,23 +78,32 @@ std::string experiment_link(const verify::ExperimentOutcome& o) {
     return fmt::format("[{0}](experiments/{0}.md)", o.name);
 }
 
-// Status and evidence cells of one empirical claim from every experiment's findings on it.
+// Status and evidence cells of one empirical claim from every experiment's findings on it. The
+// status cell is "<status> (estimate[, smoke-level]; flip p%)": the flip probability over seed
+// resamples (verify/claims/stability.hpp); quick-mode statuses are smoke-level. An inconclusive
+// or unstable status carries its power statement in the evidence cell.
 std::vector<std::string> empirical_row(const IndexInputs& in, const EmpiricalClaim& claim) {
     std::vector<std::string> statuses, evidence;
     for (const auto& o : in.experiments)
         for (const auto& f : o.findings) {
             if (f.claim != claim.id) continue;
-            const std::string status = verify::to_string(f.evidence);
+            const std::string status =
+                fmt::format("{} (estimate{}; {})", verify::to_string(f.evidence),
+                            in.mode == "quick" ? ", smoke-level" : "", verify::flip_text(f));
             if (std::find(statuses.begin(), statuses.end(), status) == statuses.end())
                 statuses.push_back(status);
-            evidence.push_back(experiment_link(o) + ": " + f.summary);
+            std::string cell = experiment_link(o) + ": " + f.summary;
+            if (const std::string s = finding_stability_text(f); !s.empty())
+                cell += "; stability: " + s;
+            if (const std::string p = finding_power_text(f); !p.empty()) cell += "; power: " + p;
+            evidence.push_back(cell);
         }
     if (statuses.empty()) return {claim.text, "not run", "no experiment of this report tests it"};
     std::string status;
     for (const auto& s : statuses) status += (status.empty() ? "" : " / ") + s;
     std::string cell;
     for (const auto& e : evidence) cell += (cell.empty() ? "" : "<br>") + e;
-    return {claim.text, status + " (estimate)", cell};
+    return {claim.text, status, cell};
 }
 
 std::string claims_table(const IndexInputs& in) {
@@ -149,7 +160,17 @@ std::string verification_index_markdown(const IndexInputs& in) {
         "the verification reports are rigorous enclosures at {} bits; verdicts are `holds` "
         "(proved), `fails` (certified counterexample) or `inconclusive` (with the reason).\n\n",
         in.mode, in.seconds, in.precision_bits);
-    md += "## The paper's claims\n\n" + claims_table(in);
+    md += "## The paper's claims\n\n";
+    if (in.mode == "quick")
+        md +=
+            "The empirical statuses of this quick report are **smoke-level**: a few seeds and "
+            "minutes of training, enough to exercise every decision rule, not to settle a claim. ";
+    md +=
+        "Every empirical status gives its flip probability: the share of 200 bootstrap "
+        "resamples of its seeds (or starts, grid points) on which the decision rule gives "
+        "another status; above 10% the status is \"unstable at this scale\" "
+        "(docs/claims.md).\n\n";
+    md += claims_table(in);
     md += experiments_section(in);
     md += "\n## Verification reports\n\n";
     std::vector<std::vector<std::string>> rows;

@@ -1,5 +1,5 @@
 #pragma once
-// reports/README.md: the index of every regenerated report with a one-line verdict each, and the
+// reports/{full,quick}/README.md: the index of every regenerated report with a one-line verdict each, and the
 // status of each of the paper's claims (docs/mathematics.md §3, §5, §6) with the evidence the suite
 // has for it: certified rows from the verification reports and the constants, empirical rows from
 // the experiments' claim findings (estimates, labelled so).

@@ -16,13 +16,15 @@ std::string to_string(Evidence e) {
             return "not testable";
         case Evidence::inconclusive:
             return "inconclusive";
+        case Evidence::unstable:
+            return "unstable at this scale";
     }
     return "inconclusive";
 }
 
 Evidence evidence_from_string(const std::string& s) {
     for (Evidence e : {Evidence::supported, Evidence::contradicted, Evidence::not_testable,
-                       Evidence::inconclusive})
+                       Evidence::inconclusive, Evidence::unstable})
         if (to_string(e) == s) return e;
     throw std::invalid_argument("unknown evidence \"" + s + "\"");
 }
@@ -30,8 +32,13 @@ Evidence evidence_from_string(const std::string& s) {
 nlohmann::json to_json(const ExperimentOutcome& o) {
     nlohmann::json findings = nlohmann::json::array(), checks = nlohmann::json::array();
     for (const auto& f : o.findings)
-        findings.push_back(
-            {{"claim", f.claim}, {"evidence", to_string(f.evidence)}, {"summary", f.summary}});
+        findings.push_back({{"claim", f.claim},
+                            {"evidence", to_string(f.evidence)},
+                            {"summary", f.summary},
+                            {"verdict", to_string(f.verdict)},
+                            {"flip_probability", f.flip_probability},
+                            {"resampled", f.resampled},
+                            {"power", f.power}});
     for (const auto& c : o.checks)
         checks.push_back({{"name", c.name}, {"value", c.value}, {"band", c.band}, {"why", c.why}});
     return {{"name", o.name},
@@ -61,10 +68,20 @@ ExperimentOutcome outcome_from_json(const nlohmann::json& j) {
         o.one_line = j.at("one_line").get<std::string>();
         o.scale = j.at("scale").get<std::string>();
         o.wall_seconds = j.at("wall_seconds").get<double>();
-        for (const auto& f : j.at("findings"))
-            o.findings.push_back({f.at("claim").get<std::string>(),
-                                  evidence_from_string(f.at("evidence").get<std::string>()),
-                                  f.at("summary").get<std::string>()});
+        for (const auto& f : j.at("findings")) {
+            ClaimFinding c{f.at("claim").get<std::string>(),
+                           evidence_from_string(f.at("evidence").get<std::string>()),
+                           f.at("summary").get<std::string>()};
+            // Reports written before the stability assessment have only the three fields.
+            c.verdict = f.contains("verdict")
+                            ? evidence_from_string(f.at("verdict").get<std::string>())
+                            : c.evidence;
+            if (f.contains("flip_probability"))
+                c.flip_probability = number_or_nan(f.at("flip_probability"));
+            if (f.contains("resampled")) c.resampled = f.at("resampled").get<std::string>();
+            if (f.contains("power")) c.power = f.at("power").get<std::string>();
+            o.findings.push_back(c);
+        }
         for (const auto& c : j.at("checks"))
             o.checks.push_back({c.at("name").get<std::string>(), number_or_nan(c.at("value")),
                                 c.at("band").get<double>(), c.at("why").get<std::string>()});

@@ -9,15 +9,19 @@
 // thread scheduling, so estimates are compared within bands; certified intervals are compared
 // exactly elsewhere).
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
 namespace gradcert::verify {
 
-// What the data say about a claim.
-enum class Evidence { supported, contradicted, not_testable, inconclusive };
-std::string to_string(Evidence e);  // "supported", "contradicted", "not testable", "inconclusive"
+// What the data say about a claim. `unstable` replaces a verdict whose flip probability (the
+// share of seed resamples on which the decision rule gives another status, verify/claims/
+// stability.hpp) exceeds kUnstableFlipProbability: the verdict is not reproducible at this scale.
+enum class Evidence { supported, contradicted, not_testable, inconclusive, unstable };
+// "supported", "contradicted", "not testable", "inconclusive", "unstable at this scale"
+std::string to_string(Evidence e);
 Evidence evidence_from_string(const std::string& s);  // inverse; throws std::invalid_argument
 
 // Claim identifiers (the index shows one row per id, docs/mathematics.md §6 and §5):
@@ -33,9 +37,18 @@ Evidence evidence_from_string(const std::string& s);  // inverse; throws std::in
 //                            minimizer; stage count M = O(ε^{-1/p}); work counts of §5
 //   "go-beats-gd"            explicit GO beats plain GD from the same starts (AAAI benchmark)
 struct ClaimFinding {
-    std::string claim;  // one of the ids above
-    Evidence evidence = Evidence::inconclusive;
+    std::string claim;                           // one of the ids above
+    Evidence evidence = Evidence::inconclusive;  // the reported status (verdict or unstable)
     std::string summary;  // one line: the deciding numbers, the test used, and why
+    // The decision rule's verdict on all the data (equal to `evidence` unless that is unstable).
+    Evidence verdict = Evidence::inconclusive;
+    // Share of seed (or unit) resamples on which the decision rule gives a status other than
+    // `verdict`; NaN when not estimated (fewer than 2 units).
+    double flip_probability = std::numeric_limits<double>::quiet_NaN();
+    std::string resampled{};  // what was resampled, e.g. "3 seeds, 200 bootstrap resamples"
+    // Power statement: the minimum detectable effect at this sample size, and the seeds needed
+    // for the paper's stated effect where it states one. Required for every inconclusive finding.
+    std::string power{};
 };
 
 // An estimate CI compares on regeneration: |actual − reference| ≤ band. `why` says where the

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "numerics/expr/rational.hpp"
+#include "numerics/util/stopwatch.hpp"
 #include "theory/kernel.hpp"
 #include "theory/kernel_laws.hpp"
 #include "theory/nice.hpp"
@@ -15,10 +16,6 @@ namespace gradcert::verify {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t0) {
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 std::string point_text(const Eigen::VectorXd& p) {
     if (p.size() > 4)

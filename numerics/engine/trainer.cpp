@@ -28,6 +28,7 @@
 #include "numerics/engine/train_rng.hpp"
 #include "numerics/util/atomic_file.hpp"
 #include "numerics/util/error.hpp"
+#include "numerics/util/stopwatch.hpp"
 
 namespace gradcert::engine {
 
@@ -38,10 +39,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr const char* kCheckpointName = "checkpoint.bin";
-
-double seconds_since(Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 std::string utc_now() {
     const std::time_t t = std::time(nullptr);

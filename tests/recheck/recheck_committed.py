@@ -3,7 +3,7 @@
 
 Usage: recheck_committed.py SOURCE_DIR --gradcert BIN
 
-Globs SOURCE_DIR/reports/families/*.cert.json and SOURCE_DIR/reports/quick/families/*.cert.json
+Globs SOURCE_DIR/reports/full/families/*.cert.json and SOURCE_DIR/reports/quick/families/*.cert.json
 at test time (written by `gradcert report`) and runs
 `gradcert recheck CERT --family SOURCE_DIR/verify/families/<name>.toml` on each. Expected exit:
 0 (every claim confirmed), or 3 exactly when the certificate says recheck.supported = false
@@ -26,10 +26,10 @@ def main():
     ap.add_argument("--timeout", type=float, default=100.0, help="seconds per certificate")
     args = ap.parse_args()
     certs = sorted(
-        glob.glob(os.path.join(args.source_dir, "reports", "families", "*.cert.json"))
+        glob.glob(os.path.join(args.source_dir, "reports", "full", "families", "*.cert.json"))
         + glob.glob(os.path.join(args.source_dir, "reports", "quick", "families", "*.cert.json")))
     if not certs:
-        print("FAIL: no committed certificate (reports/[quick/]families/*.cert.json) found")
+        print("FAIL: no committed certificate (reports/{full,quick}/families/*.cert.json) found")
         return 1
     failures = 0
     for cert in certs:

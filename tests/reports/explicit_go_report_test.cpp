@@ -69,15 +69,6 @@ success_radius = 0.5
 
 }  // namespace
 
-TEST_CASE("Fisher's one-sided exact test", "[reports][go]") {
-    // 10/10 against 0/10: 1/C(20,10).
-    CHECK(reports::fisher_one_sided(10, 0, 10) == Approx(1.0 / 184756.0).epsilon(1e-9));
-    CHECK(reports::fisher_one_sided(5, 5, 10) > 0.5);
-    CHECK(reports::fisher_one_sided(0, 0, 10) == Approx(1.0));
-    // 3/3 against 0/3: 1/C(6,3) = 0.05.
-    CHECK(reports::fisher_one_sided(3, 0, 3) == Approx(0.05));
-}
-
 TEST_CASE("the explicit GO report writes its files and findings", "[reports][go]") {
     const fs::path root = tiny_source(kTinyConfig);
     const fs::path out = root / "out";

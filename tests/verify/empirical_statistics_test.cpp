@@ -130,3 +130,12 @@ TEST_CASE("empirical statistics: stratified Spearman permutation test", "[verify
     CHECK(one.p_lower == Approx(1.0 / 6.0).epsilon(1e-9));
     CHECK(one.p_upper == Approx(1.0).epsilon(1e-9));
 }
+
+TEST_CASE("Fisher's one-sided exact test", "[verify][statistics]") {
+    // 10/10 against 0/10: 1/C(20,10).
+    CHECK(fisher_one_sided(10, 0, 10) == Approx(1.0 / 184756.0).epsilon(1e-9));
+    CHECK(fisher_one_sided(5, 5, 10) > 0.5);
+    CHECK(fisher_one_sided(0, 0, 10) == Approx(1.0));
+    // 3/3 against 0/3: 1/C(6,3) = 0.05.
+    CHECK(fisher_one_sided(3, 0, 3) == Approx(0.05));
+}

@@ -11,6 +11,7 @@
 #include "numerics/engine/threads.hpp"
 #include "numerics/engine/train_rng.hpp"
 #include "numerics/util/error.hpp"
+#include "numerics/util/stopwatch.hpp"
 #include "verify/empirical/model_snapshot.hpp"
 #include "verify/empirical/run_store.hpp"
 
@@ -271,8 +272,7 @@ NoiseScalingResult run_noise_scaling(const NoiseScalingConfig& config,
     if (config.points.back() > 0)
         result.training =
             train_resumable(config.train, data, run_dir, config.points.back(), &progress).epochs;
-    result.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.wall_seconds = seconds_since(t0);
     return result;
 }
 

@@ -10,6 +10,7 @@
 #include "numerics/engine/probe.hpp"
 #include "numerics/engine/threads.hpp"
 #include "numerics/util/error.hpp"
+#include "numerics/util/stopwatch.hpp"
 #include "verify/empirical/run_store.hpp"
 #include "verify/empirical/statistics.hpp"
 
@@ -139,15 +140,15 @@ ArmSummary summarise_arm(const std::string& arm, const std::vector<ScheduleRun>&
 }
 
 ArmDifference test_acc_difference(const ArmSummary& a, const ArmSummary& b) {
-    return {a.arm, b.arm, a.test_acc_mean - b.test_acc_mean,
-            std::sqrt(a.test_acc_sd * a.test_acc_sd / std::max(a.runs, 1) +
-                      b.test_acc_sd * b.test_acc_sd / std::max(b.runs, 1))};
+    const double se = std::sqrt(a.test_acc_sd * a.test_acc_sd / std::max(a.runs, 1) +
+                                b.test_acc_sd * b.test_acc_sd / std::max(b.runs, 1));
+    return {a.arm, b.arm, a.test_acc_mean - b.test_acc_mean, se, se, 0, "final test accuracy"};
 }
 
 ArmDifference train_loss_difference(const ArmSummary& a, const ArmSummary& b) {
-    return {a.arm, b.arm, a.train_loss_mean - b.train_loss_mean,
-            std::sqrt(a.train_loss_sd * a.train_loss_sd / std::max(a.runs, 1) +
-                      b.train_loss_sd * b.train_loss_sd / std::max(b.runs, 1))};
+    const double se = std::sqrt(a.train_loss_sd * a.train_loss_sd / std::max(a.runs, 1) +
+                                b.train_loss_sd * b.train_loss_sd / std::max(b.runs, 1));
+    return {a.arm, b.arm, a.train_loss_mean - b.train_loss_mean, se, se, 0, "final training loss"};
 }
 
 SchedulesResult run_schedules(const SchedulesConfig& config, const engine::DataSplit& data,
@@ -183,8 +184,7 @@ SchedulesResult run_schedules(const SchedulesConfig& config, const engine::DataS
         }
         result.arms.push_back(summarise_arm(arm, result.runs));
     }
-    result.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.wall_seconds = seconds_since(t0);
     return result;
 }
 

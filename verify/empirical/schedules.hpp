@@ -64,11 +64,16 @@ struct ArmSummary {
     std::vector<double> train_loss_curve;  // per epoch, mean mini-batch loss, mean over seeds
 };
 
-// Difference of two arms' means with the standard error sqrt(sd₁²/n₁ + sd₂²/n₂).
+// Difference of two arms' means with its standard error: sqrt(sd₁²/n₁ + sd₂²/n₂) for the
+// unpaired comparison (test_acc_difference, train_loss_difference); for the paired comparison of
+// verify/claims/schedules_claims.hpp sd(per-seed differences)/√n, with the unpaired SE beside it.
 struct ArmDifference {
     std::string a, b;
     double diff = 0.0;  // mean(a) − mean(b)
     double se = 0.0;
+    double unpaired_se = 0.0;
+    int pairs = 0;       // seeds both arms ran (paired comparison only)
+    std::string metric;  // "final test accuracy" or "final training loss"
 };
 
 struct SchedulesResult {

@@ -13,6 +13,7 @@
 #include "numerics/engine/threads.hpp"
 #include "numerics/engine/train_rng.hpp"
 #include "numerics/util/error.hpp"
+#include "numerics/util/stopwatch.hpp"
 #include "verify/empirical/run_store.hpp"
 
 namespace fs = std::filesystem;
@@ -282,8 +283,7 @@ SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
                 result.points.push_back(p);
             }
     analyse_grid(result);
-    result.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.wall_seconds = seconds_since(t0);
     return result;
 }
 

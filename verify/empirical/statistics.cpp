@@ -75,6 +75,23 @@ double quantile(std::span<const double> x, double p) {
     return s[lo] + (h - static_cast<double>(lo)) * (s[hi] - s[lo]);
 }
 
+namespace {
+
+double log_choose(int n, int k) {
+    return std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0);
+}
+
+}  // namespace
+
+double fisher_one_sided(int a, int b, int n) {
+    // Two groups of n; K = a + b successes in total. P(X >= a), X ~ Hypergeometric(2n, K, n).
+    const int K = a + b;
+    double p = 0.0;
+    for (int x = a; x <= std::min(K, n); ++x)
+        p += std::exp(log_choose(n, x) + log_choose(n, K - x) - log_choose(2 * n, K));
+    return std::min(1.0, p);
+}
+
 std::vector<double> average_ranks(std::span<const double> x) {
     const std::size_t n = x.size();
     std::vector<std::size_t> order(n);

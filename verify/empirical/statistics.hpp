@@ -17,6 +17,10 @@ double sample_sd(std::span<const double> x);
 // Quantile of type 7 (R's default, NumPy's "linear"): linear interpolation between the order
 // statistics at position (n − 1)·p, p in [0, 1]. Throws std::invalid_argument for an empty input.
 double quantile(std::span<const double> x, double p);
+// One-sided Fisher exact test for two groups of n trials with a and b successes:
+// P(X >= a | margins), X ~ Hypergeometric(2n, a + b, n) — the probability that the first group
+// does at least this much better than the second by chance.
+double fisher_one_sided(int a, int b, int n);
 // Ranks 1..n with ties given their average rank.
 std::vector<double> average_ranks(std::span<const double> x);
 // Pearson correlation; NaN if either input is constant or n < 2.

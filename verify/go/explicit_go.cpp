@@ -10,7 +10,9 @@
 #include <string>
 #include <thread>
 
+#include "numerics/util/stopwatch.hpp"
 #include "theory/schedule.hpp"
+#include "verify/empirical/statistics.hpp"
 #include "verify/go/fast_function.hpp"
 #include "verify/go/kernel_sampler.hpp"
 
@@ -186,7 +188,7 @@ GoRunResult run_explicit_go(const expr::Decomposition& f, const theory::Kernel& 
     for (int k = 1; k < threads; ++k) pool.emplace_back(worker);
     worker();
     for (auto& th : pool) th.join();
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.seconds = seconds_since(t0);
     return out;
 }
 
@@ -194,15 +196,6 @@ double fraction_reached(const std::vector<Trajectory>& runs) {
     if (runs.empty()) return 0.0;
     long k = std::count_if(runs.begin(), runs.end(), [](const Trajectory& t) { return t.reached; });
     return static_cast<double>(k) / static_cast<double>(runs.size());
-}
-
-double quantile(std::vector<double> v, double q) {
-    if (v.empty()) return std::nan("");
-    std::sort(v.begin(), v.end());
-    const double pos = q * static_cast<double>(v.size() - 1);
-    const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
-    const std::size_t hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
 std::vector<double> quantile_by_stage(const std::vector<Trajectory>& runs,
@@ -213,7 +206,7 @@ std::vector<double> quantile_by_stage(const std::vector<Trajectory>& runs,
     for (std::size_t m = 0; m < len; ++m) {
         std::vector<double> col;
         for (const auto& t : runs) col.push_back((t.*field)[m]);
-        out.push_back(quantile(std::move(col), q));
+        out.push_back(verify::quantile(col, q));
     }
     return out;
 }

@@ -90,7 +90,6 @@ std::vector<double> median_by_stage(const std::vector<Trajectory>& runs,
                                     std::vector<double> Trajectory::*field);
 std::vector<double> quantile_by_stage(const std::vector<Trajectory>& runs,
                                       std::vector<double> Trajectory::*field, double q);
-double quantile(std::vector<double> v, double q);  // linear interpolation, q ∈ [0, 1]
 
 // δ_m = δ_1((M − m + 1)/M)^p, m = 1..M, from theory::poly_delta_ratio (midpoints as doubles).
 std::vector<double> polynomial_deltas(double delta1, int stages, double power);

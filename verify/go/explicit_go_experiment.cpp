@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "numerics/util/stopwatch.hpp"
 #include "theory/kernel.hpp"
 #include "theory/schedule.hpp"
 #include "verify/box.hpp"
@@ -15,10 +16,6 @@
 namespace gradcert::verify::go {
 
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 std::vector<std::pair<double, double>> start_box(const FamilySpec& f) {
     std::vector<std::pair<double, double>> out;

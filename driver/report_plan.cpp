@@ -1,10 +1,10 @@
-#include "verify/report_plan.hpp"
+#include "driver/report_plan.hpp"
 
 #include <toml++/toml.h>
 
 #include "numerics/util/error.hpp"
 
-namespace gradcert::verify {
+namespace gradcert::driver {
 
 namespace {
 
@@ -50,4 +50,4 @@ ReportPlan load_report_plan(const std::filesystem::path& plan_file, const std::s
     return plan;
 }
 
-}  // namespace gradcert::verify
+}  // namespace gradcert::driver

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace gradcert::verify {
+namespace gradcert::driver {
 
 struct ReportPlan {
     std::vector<std::string> families;     // names of verify/families/<name>.toml, in report order
@@ -18,4 +18,4 @@ struct ReportPlan {
 // (no experiments when absent).
 ReportPlan load_report_plan(const std::filesystem::path& plan_file, const std::string& mode);
 
-}  // namespace gradcert::verify
+}  // namespace gradcert::driver
