@@ -16,7 +16,7 @@ std::string_view kernel_kind_name(Kernel::Kind kind) {
         case Kernel::Kind::gaussian:
             return "gaussian";
     }
-    throw std::logic_error("kernel_kind_name: invalid kind");
+    throw InternalError("kernel_kind_name: invalid kind");
 }
 
 Kernel::Kind parse_kernel_kind(std::string_view text) {
@@ -24,7 +24,7 @@ Kernel::Kind parse_kernel_kind(std::string_view text) {
          {Kernel::Kind::uniform_ball, Kernel::Kind::gaussian_unit, Kernel::Kind::gaussian})
         if (kernel_kind_name(kind) == text) return kind;
     throw InputError("unknown kernel '" + std::string(text) +
-                     "' (expected uniform-ball, gaussian-unit or gaussian)");
+                     "' (known: uniform-ball, gaussian-unit, gaussian)");
 }
 
 void validate_kernel(const Kernel& kernel) {
@@ -33,7 +33,7 @@ void validate_kernel(const Kernel& kernel) {
 }
 
 IntervalM gamma_half_ratio(int d) {
-    if (d < 1) throw std::invalid_argument("gamma_half_ratio: d must be >= 1");
+    if (d < 1) throw InternalError("gamma_half_ratio: d must be >= 1");
     const IntervalM sqrt_pi = sqrt(IntervalM::pi());
     IntervalM r = (d % 2 == 1) ? IntervalM(1) / sqrt_pi : sqrt_pi / 2;
     // Accumulate the exact rational factor Π (k+1)/k as one numerator and one denominator
@@ -59,7 +59,7 @@ IntervalM kernel_mean_norm(const Kernel& kernel) {
         case Kernel::Kind::gaussian:
             return gaussian_norm;
     }
-    throw std::logic_error("kernel_mean_norm: invalid kind");
+    throw InternalError("kernel_mean_norm: invalid kind");
 }
 
 IntervalM kernel_mean_square_norm(const Kernel& kernel) {
@@ -73,7 +73,7 @@ IntervalM kernel_mean_square_norm(const Kernel& kernel) {
         case Kernel::Kind::gaussian:
             return IntervalM(d);
     }
-    throw std::logic_error("kernel_mean_square_norm: invalid kind");
+    throw InternalError("kernel_mean_square_norm: invalid kind");
 }
 
 IntervalM kernel_coordinate_variance(const Kernel& kernel) {
@@ -87,7 +87,7 @@ IntervalM kernel_coordinate_variance(const Kernel& kernel) {
         case Kernel::Kind::gaussian:
             return IntervalM(1);
     }
-    throw std::logic_error("kernel_coordinate_variance: invalid kind");
+    throw InternalError("kernel_coordinate_variance: invalid kind");
 }
 
 namespace {
@@ -105,10 +105,10 @@ IntervalM double_factorial_product(const std::vector<int>& alpha) {
 IntervalM kernel_moment(const Kernel& kernel, const std::vector<int>& alpha) {
     validate_kernel(kernel);
     if (static_cast<int>(alpha.size()) > kernel.dim)
-        throw std::invalid_argument("kernel_moment: more exponents than the kernel dimension");
+        throw InternalError("kernel_moment: more exponents than the kernel dimension");
     int total = 0;
     for (int a : alpha) {
-        if (a < 0) throw std::invalid_argument("kernel_moment: negative exponent");
+        if (a < 0) throw InternalError("kernel_moment: negative exponent");
         if (a % 2 != 0) return IntervalM(0);
         total += a;
     }
@@ -126,7 +126,7 @@ IntervalM kernel_moment(const Kernel& kernel, const std::vector<int>& alpha) {
         case Kernel::Kind::gaussian:
             return numerator;
     }
-    throw std::logic_error("kernel_moment: invalid kind");
+    throw InternalError("kernel_moment: invalid kind");
 }
 
 ProjectionLaw projection_law(const Kernel& kernel) {
@@ -140,16 +140,16 @@ ProjectionLaw projection_law(const Kernel& kernel) {
         case Kernel::Kind::gaussian:
             return {ProjectionLaw::Shape::standard_normal, kernel.dim, IntervalM(1)};
     }
-    throw std::logic_error("projection_law: invalid kind");
+    throw InternalError("projection_law: invalid kind");
 }
 
 IntervalM ball_marginal_normalizer(int d) {
-    if (d < 1) throw std::invalid_argument("ball_marginal_normalizer: d must be >= 1");
+    if (d < 1) throw InternalError("ball_marginal_normalizer: d must be >= 1");
     return IntervalM(d) / (2 * sqrt(IntervalM::pi()) * gamma_half_ratio(d));
 }
 
 IntervalM ball_marginal_density(int d, const IntervalM& t) {
-    if (d < 1) throw std::invalid_argument("ball_marginal_density: d must be >= 1");
+    if (d < 1) throw InternalError("ball_marginal_density: d must be >= 1");
     const IntervalM one_minus_t2 = max(IntervalM(1) - sqr(t), IntervalM(0));
     // (1 − t²)^{(d−1)/2} = sqrt(1 − t²)^{d−1}; for odd d use the integer power directly.
     const IntervalM shape =

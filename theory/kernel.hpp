@@ -29,7 +29,8 @@ struct Kernel {
 
 // "uniform-ball", "gaussian-unit", "gaussian" (the names used in family files and reports).
 std::string_view kernel_kind_name(Kernel::Kind kind);
-// Inverse of kernel_kind_name; throws gradcert::InputError naming `text` for an unknown name.
+// Inverse of kernel_kind_name, the one parser of kernel names (family files use it); throws
+// gradcert::InputError "unknown kernel '<text>' (known: uniform-ball, gaussian-unit, gaussian)".
 Kernel::Kind parse_kernel_kind(std::string_view text);
 // Throws gradcert::InputError unless kernel.dim ≥ 1.
 void validate_kernel(const Kernel& kernel);

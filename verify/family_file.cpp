@@ -165,6 +165,16 @@ class FamilyReader {
 
     // ---- generic readers ------------------------------------------------------------------
 
+    // A name read by theory's parser (the one parser of that name), its InputError placed at n.
+    template <class Parser>
+    auto parsed_at(const toml::node& n, Parser parse, const std::string& text) const {
+        try {
+            return parse(text);
+        } catch (const InputError& e) {
+            fail_at(n, e.what());
+        }
+    }
+
     void check_keys(const toml::table& table, const std::string& where,
                     std::initializer_list<std::string_view> known) const {
         for (const auto& [key, value] : table) {
@@ -351,16 +361,7 @@ class FamilyReader {
         check_keys(t, "[smoothing]", {"kernel"});
         const int line = line_of(t);
         const toml::node& n = required(t, "kernel", "[smoothing] kernel", line);
-        const std::string k = string_at(n, "kernel");
-        if (k == "uniform-ball")
-            spec.kernel = KernelName::uniform_ball;
-        else if (k == "gaussian-unit")
-            spec.kernel = KernelName::gaussian_unit;
-        else if (k == "gaussian")
-            spec.kernel = KernelName::gaussian;
-        else
-            fail_at(n, "unknown kernel " + in_quotes(k) +
-                           " (known: uniform-ball, gaussian-unit, gaussian)");
+        spec.kernel = parsed_at(n, theory::parse_kernel_kind, string_at(n, "kernel"));
     }
 
     void read_schedule(const toml::table& root, FamilySpec& spec) const {
@@ -434,15 +435,7 @@ class FamilyReader {
         const int line = line_of(t);
         const toml::node& d = required(t, "definition", "[check] definition", line);
         const std::string def = string_at(d, "definition");
-        if (def == "sigma-nice")
-            spec.definition = Definition::sigma_nice;
-        else if (def == "new-sigma-nice")
-            spec.definition = Definition::new_sigma_nice;
-        else if (def == "sigma-m-nice")
-            spec.definition = Definition::sigma_m_nice;
-        else
-            fail_at(d, "unknown definition " + in_quotes(def) +
-                           " (known: sigma-nice, new-sigma-nice, sigma-m-nice)");
+        spec.definition = parsed_at(d, theory::parse_definition, def);
         if (const toml::node* s = t.get("sigma")) {
             const Literal sigma = number_at(*s, "sigma");
             if (sigma.exact <= 0) fail(sigma.line, "sigma = " + sigma.text + " is not > 0");
@@ -452,16 +445,7 @@ class FamilyReader {
             fail(line, "[check] sigma is required for definition = " + def);
         }
         if (const toml::node* c = t.get("centering")) {
-            const std::string centering = string_at(*c, "centering");
-            if (centering == "next")
-                spec.centering = Centering::next;
-            else if (centering == "gap")
-                spec.centering = Centering::gap;
-            else if (centering == "both")
-                spec.centering = Centering::both;
-            else
-                fail_at(*c,
-                        "unknown centering " + in_quotes(centering) + " (known: next, gap, both)");
+            spec.centering = parsed_at(*c, theory::parse_centering, string_at(*c, "centering"));
         }
         if (const toml::node* p = t.get("precision_bits"))
             spec.precision_bits =
@@ -493,18 +477,6 @@ class FamilyReader {
 };
 
 }  // namespace
-
-std::string_view kernel_name(KernelName k) {
-    switch (k) {
-        case KernelName::uniform_ball:
-            return "uniform-ball";
-        case KernelName::gaussian_unit:
-            return "gaussian-unit";
-        case KernelName::gaussian:
-            return "gaussian";
-    }
-    return "?";
-}
 
 expr::ParseContext FamilySpec::parse_context() const {
     return expr::ParseContext{file, f_line, dim, params, params_text};

@@ -39,19 +39,21 @@
 #include "numerics/expr/decompose.hpp"
 #include "numerics/expr/expr.hpp"
 #include "numerics/interval/interval.hpp"
+#include "theory/kernel.hpp"
 #include "theory/nice.hpp"
 
 namespace gradcert::verify {
 
-enum class KernelName { uniform_ball, gaussian_unit, gaussian };
-// The niceness definitions and centering variants are theory's (theory/nice.hpp, where `both`
-// is documented); their names are theory::definition_name / centering_name.
+// The kernel kinds, niceness definitions and centering variants are theory's (theory/kernel.hpp,
+// theory/nice.hpp, where `both` is documented); their names are theory::kernel_kind_name,
+// definition_name and centering_name, and theory's parse_* read them.
+using KernelKind = theory::Kernel::Kind;
 using theory::Centering;
 using theory::centering_name;
 using theory::Definition;
 using theory::definition_name;
 
-std::string_view kernel_name(KernelName k);  // "uniform-ball", "gaussian-unit", "gaussian"
+using theory::kernel_kind_name;
 
 // δ_m = δ_1((M − m + 1)/M)^p, m = 1..M (docs/mathematics.md §5; δ_{M+1} = 0 is not a stage).
 struct PolynomialSchedule {
@@ -82,7 +84,7 @@ struct FamilySpec {
     expr::Expr f;
     expr::Decomposition decomposition;
     std::vector<std::pair<IntervalM, IntervalM>> domain;  // enclosed box [lo_i, hi_i]
-    KernelName kernel = KernelName::gaussian;
+    KernelKind kernel = KernelKind::gaussian;
     std::vector<IntervalM> deltas;  // strictly decreasing (certainly), > 0
     std::string schedule_text;      // how the schedule was given, e.g. "deltas = [0.08, 0.04]"
     Definition definition = Definition::new_sigma_nice;
