@@ -1,6 +1,7 @@
 // `gradcert train CONFIG.toml [--out DIR] [--resume]`: one training run of the reference SGD
 // engine (numerics/engine/trainer.hpp); configuration keys in numerics/engine/CONFIG.md.
-// Exit status: 0 finished, 2 bad input (configuration, data, output directory), 3 diverged.
+// Exit status (docs/cli.md): 0 finished, 2 bad input (configuration, data, output directory),
+// 4 diverged.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "driver/output_paths.hpp"
 #include "numerics/engine/config.hpp"
 #include "numerics/engine/trainer.hpp"
+#include "verify/exit_code.hpp"
 
 namespace gradcert::driver {
 
@@ -24,7 +26,8 @@ struct TrainArgs {
 
 int run_train(const TrainArgs& args) {
     namespace fs = std::filesystem;
-    const engine::TrainConfig cfg = engine::load_train_config(args.config);
+    // Validated once, here at the boundary; train() does not check it again.
+    const engine::ValidTrainConfig cfg = engine::load_train_config(args.config);
     const fs::path out =
         args.out.empty() ? fs::path("runs") / fs::path(args.config).stem() : fs::path(args.out);
     require_writable_directory("--out", out);
@@ -37,16 +40,16 @@ int run_train(const TrainArgs& args) {
         std::printf(
             "%s: %s after %zu epochs, %llu steps, %.1f s; test accuracy %.4f, test loss "
             "%.4f; outputs in %s\n",
-            args.config.c_str(), r.status.c_str(), r.epochs.size(),
-            static_cast<unsigned long long>(r.steps), r.wall_seconds, last.test_acc, last.test_loss,
-            out.string().c_str());
+            args.config.c_str(), std::string(engine::run_status_name(r.status)).c_str(),
+            r.epochs.size(), static_cast<unsigned long long>(r.steps), r.wall_seconds,
+            last.test_acc, last.test_loss, out.string().c_str());
     }
-    if (r.status == "diverged") {
+    if (r.status == engine::RunStatus::diverged) {
         std::fprintf(stderr, "gradcert: %s: training diverged (non-finite loss) at step %llu\n",
                      args.config.c_str(), static_cast<unsigned long long>(r.steps));
-        return 3;
+        return verify::to_int(verify::ExitCode::diverged);
     }
-    return 0;
+    return verify::to_int(verify::ExitCode::success);
 }
 
 Runner setup_train(CLI::App& sub) {
