@@ -1,13 +1,13 @@
 // `gradcert check FILE [--set k=v]... [--out DIR] [--json OUT] [--certificate OUT]`: per-stage
 // certificates of a family's σ-nice conditions (--certificate: the verdict certificate of
-// docs/certificate.md, for `gradcert recheck`). Exit 0 all hold, 1 some condition fails, 3 none
-// fail but some are inconclusive, 2 bad input (nothing written).
+// docs/certificate.md, for `gradcert recheck`). Exit status (docs/cli.md): 0 all hold, 1 some
+// condition fails, 3 none fail but some are inconclusive, 2 bad input (nothing written).
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <functional>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -18,6 +18,7 @@
 #include "numerics/util/error.hpp"
 #include "reports/check_report.hpp"
 #include "verify/certificate.hpp"
+#include "verify/exit_code.hpp"
 #include "verify/family_check.hpp"
 
 namespace {
@@ -115,7 +116,7 @@ gradcert::driver::Runner setup(CLI::App& sub) {
             std::cout << fmt::format("certificate: {} ({} bytes)\n", args->certificate_path,
                                      certificate.size());
         }
-        return gradcert::verify::exit_status(result.overall);
+        return gradcert::verify::to_int(gradcert::verify::exit_code(result.overall));
     };
 }
 

@@ -1,12 +1,13 @@
 // `gradcert compare-reports ACTUAL REFERENCE [--allow-missing] [--certified-only]`: CI's
 // regression on regenerated reports (reports/report_compare.hpp): certified JSON and Markdown,
-// the index's claim statuses and family verdicts, the experiments' estimates. Exit 0 when they
-// agree, 1 with one line per difference otherwise (an empty reference is one), 2 for unreadable
-// input or a directory that does not exist.
+// the index's claim statuses and family verdicts, the experiments' estimates. Exit (docs/cli.md) 0
+// when they agree, 1 with one line per difference otherwise (an empty reference is one), 2 for
+// unreadable input or a directory that does not exist.
 #include <iostream>
 
 #include "driver/command.hpp"
 #include "reports/report_compare.hpp"
+#include "verify/exit_code.hpp"
 
 namespace {
 
@@ -22,13 +23,13 @@ int run_compare(const CompareArgs& a) {
     options.experiments = !a.certified_only;
     const auto differences = gradcert::reports::compare_reports(a.actual, a.reference, options);
     for (const auto& d : differences) std::cout << "differs: " << d << "\n";
-    if (!differences.empty()) return 1;
+    if (!differences.empty()) return gradcert::verify::to_int(gradcert::verify::ExitCode::fails);
     std::cout << "compare-reports: " << a.actual << " agrees with " << a.reference
               << (options.experiments
                       ? " (certified JSON and Markdown exactly, claim statuses, estimates within "
                         "their bands)\n"
                       : " (certified JSON and Markdown exactly, certified claim statuses)\n");
-    return 0;
+    return gradcert::verify::to_int(gradcert::verify::ExitCode::success);
 }
 
 gradcert::driver::Runner setup(CLI::App& sub) {

@@ -114,18 +114,18 @@ int run_constants(const ConstantsOptions& opt) {
         write_file_atomically(opt.json_out, doc.dump(2) + "\n");
         std::printf("\nwrote %zu constants to %s\n", constants.size(), opt.json_out.c_str());
     }
-    if (!golden) return 0;
+    if (!golden) return to_int(ExitCode::success);
     const std::vector<theory::ConstantChange> changes =
         theory::compare_constants(doc, *golden, opt.golden);
     if (changes.empty()) {
         std::printf("\ngolden %s: all %zu constants identical\n", opt.golden.c_str(),
                     constants.size());
-        return 0;
+        return to_int(ExitCode::success);
     }
     std::printf("\ngolden %s: %zu constant(s) differ\n", opt.golden.c_str(), changes.size());
     for (const theory::ConstantChange& c : changes)
         std::printf("  %-8s %s: %s\n", change_label(c.kind), c.name.c_str(), c.detail.c_str());
-    return 1;
+    return to_int(ExitCode::fails);
 }
 
 Runner setup_constants(CLI::App& sub) {

@@ -102,6 +102,21 @@ class FamilyFileBlock {
     toml::table table_;
 };
 
+// confirmed → success, unconfirmed → fails, malformed → bad_input, not supported → undecided.
+ExitCode exit_code(recheck::Outcome outcome) {
+    switch (outcome) {
+        case recheck::Outcome::confirmed:
+            return ExitCode::success;
+        case recheck::Outcome::unconfirmed:
+            return ExitCode::fails;
+        case recheck::Outcome::malformed:
+            return ExitCode::bad_input;
+        case recheck::Outcome::not_supported:
+            return ExitCode::undecided;
+    }
+    throw InternalError("recheck: invalid outcome");
+}
+
 Runner setup(CLI::App& sub) {
     auto certificate = std::make_shared<std::string>();
     auto family = std::make_shared<std::string>();
@@ -116,7 +131,7 @@ Runner setup(CLI::App& sub) {
         for (const std::string& line : r.lines)
             std::fprintf(r.outcome == recheck::Outcome::malformed ? stderr : stdout, "%s\n",
                          line.c_str());
-        return static_cast<int>(r.outcome);
+        return to_int(exit_code(r.outcome));
     };
 }
 

@@ -139,7 +139,7 @@ int run_report(const ReportArgs& a) {
     fs::remove_all(work);
     std::cout << fmt::format("report: wrote {} ({:.1f} s)\n", (out / "README.md").string(),
                              index.seconds);
-    return 0;
+    return gradcert::verify::to_int(gradcert::verify::ExitCode::success);
 }
 
 gradcert::driver::Runner setup(CLI::App& sub) {

@@ -60,7 +60,7 @@ int run_selftest(const SelftestOptions& o) {
     std::printf("%s\n", ok ? "selftest passed"
                            : (failures > 0 ? "selftest FAILED: containment violated"
                                            : "selftest FAILED: the check caught nothing"));
-    return ok ? 0 : 1;
+    return to_int(ok ? ExitCode::success : ExitCode::fails);
 }
 
 }  // namespace

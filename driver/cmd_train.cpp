@@ -1,6 +1,7 @@
 // `gradcert train CONFIG.toml [--out DIR] [--resume]`: one training run of the reference SGD
 // engine (numerics/engine/trainer.hpp); configuration keys in numerics/engine/CONFIG.md.
-// Exit status: 0 finished, 2 bad input (configuration, data, output directory), 3 diverged.
+// Exit status (docs/cli.md): 0 finished, 2 bad input (configuration, data, output directory),
+// 4 diverged.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "numerics/engine/isa.hpp"
 #include "numerics/engine/trainer.hpp"
 #include "numerics/util/error.hpp"
+#include "verify/exit_code.hpp"
 
 namespace gradcert::driver {
 
@@ -38,7 +40,8 @@ void join_ranks(const engine::TrainConfig& cfg, engine::TrainOptions& options) {
 
 // engine::train; on more than one rank an error ends every rank (MPI_Abort) instead of leaving
 // the others waiting in a collective.
-engine::TrainResult train_on_ranks(const engine::TrainConfig& cfg, const std::filesystem::path& out,
+engine::TrainResult train_on_ranks(const engine::ValidTrainConfig& cfg,
+                                   const std::filesystem::path& out,
                                    const engine::TrainOptions& options) {
     if (!options.communicator || options.communicator->size() == 1)
         return engine::train(cfg, out, options);
@@ -54,7 +57,8 @@ engine::TrainResult train_on_ranks(const engine::TrainConfig& cfg, const std::fi
 int run_train(const TrainArgs& args) {
     namespace fs = std::filesystem;
     engine::require_engine_isa();  // before any engine code (built for x86-64-v4) runs
-    const engine::TrainConfig cfg = engine::load_train_config(args.config);
+    // Validated once, here at the boundary; train() does not check it again.
+    const engine::ValidTrainConfig cfg = engine::load_train_config(args.config);
     const fs::path out =
         args.out.empty() ? fs::path("runs") / fs::path(args.config).stem() : fs::path(args.out);
     require_writable_directory("--out", out);
@@ -70,16 +74,16 @@ int run_train(const TrainArgs& args) {
         std::printf(
             "%s: %s after %zu epochs, %llu steps, %.1f s; test accuracy %.4f, test loss "
             "%.4f; outputs in %s\n",
-            args.config.c_str(), r.status.c_str(), r.epochs.size(),
-            static_cast<unsigned long long>(r.steps), r.wall_seconds, last.test_acc, last.test_loss,
-            out.string().c_str());
+            args.config.c_str(), std::string(engine::run_status_name(r.status)).c_str(),
+            r.epochs.size(), static_cast<unsigned long long>(r.steps), r.wall_seconds,
+            last.test_acc, last.test_loss, out.string().c_str());
     }
-    if (r.status == "diverged") {
+    if (r.status == engine::RunStatus::diverged) {
         std::fprintf(stderr, "gradcert: %s: training diverged (non-finite loss) at step %llu\n",
                      args.config.c_str(), static_cast<unsigned long long>(r.steps));
-        return 3;
+        return verify::to_int(verify::ExitCode::diverged);
     }
-    return 0;
+    return verify::to_int(verify::ExitCode::success);
 }
 
 Runner setup_train(CLI::App& sub) {

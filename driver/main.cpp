@@ -36,6 +36,8 @@ const std::vector<Command>& registered_commands() {
 namespace {
 
 using gradcert::driver::Command;
+using gradcert::driver::ExitCode;
+using gradcert::driver::to_int;
 
 // Errors print on one line: a value holding a newline (a file name, a --set value) is shown
 // with "\n" instead of breaking the line.
@@ -54,9 +56,29 @@ std::string one_line(const std::string& message) {
     return out;
 }
 
-int report_error(const std::string& message, int status) {
+int report_error(const std::string& message, ExitCode status) {
     std::fprintf(stderr, "gradcert: %s\n", one_line(message).c_str());
-    return status;
+    return to_int(status);
+}
+
+// The one mapping of errors to exit statuses (numerics/util/error.hpp, docs/cli.md); called in a
+// catch block, it names the error on stderr and returns its status.
+int exit_code_of_current_exception() {
+    try {
+        throw;
+    } catch (const gradcert::InputError& e) {
+        return report_error(e.what(), ExitCode::bad_input);
+    } catch (const gradcert::InternalError& e) {
+        return report_error(std::string("internal error: ") + e.what(), ExitCode::internal_error);
+    } catch (const gradcert::DomainError& e) {
+        return report_error(
+            std::string("internal error (outside a function's domain): ") + e.what(),
+            ExitCode::internal_error);
+    } catch (const std::exception& e) {
+        return report_error(std::string("internal error: ") + e.what(), ExitCode::internal_error);
+    } catch (...) {
+        return report_error("internal error: unknown exception", ExitCode::internal_error);
+    }
 }
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -120,7 +142,8 @@ int main(int argc, char** argv) {
         CLI::App* sub = app.add_subcommand(c.name, c.description);
         runners[sub] = c.setup(*sub);
     }
-    if (auto problem = unknown_first_word(argc, argv, commands)) return report_error(*problem, 2);
+    if (auto problem = unknown_first_word(argc, argv, commands))
+        return report_error(*problem, ExitCode::bad_input);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -134,15 +157,13 @@ int main(int argc, char** argv) {
         const std::string where = sub.empty() ? "" : sub + ": ";
         return report_error(where + e.what() + " (see gradcert " +
                                 (sub.empty() ? std::string() : sub + " ") + "--help)",
-                            2);
+                            ExitCode::bad_input);
     }
     try {
         for (auto& [sub, run] : runners)
             if (sub->parsed()) return run();
-        return 2;
-    } catch (const gradcert::InputError& e) {
-        return report_error(e.what(), 2);
-    } catch (const std::exception& e) {
-        return report_error(std::string("internal error: ") + e.what(), 4);
+        return to_int(ExitCode::bad_input);
+    } catch (...) {
+        return exit_code_of_current_exception();
     }
 }

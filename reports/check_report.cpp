@@ -10,6 +10,7 @@
 #include "reports/markdown.hpp"
 #include "reports/svg_plot.hpp"
 #include "verify/certificate.hpp"
+#include "verify/exit_code.hpp"
 #include "verify/stage_geometry.hpp"
 
 namespace gradcert::reports {
@@ -64,7 +65,7 @@ std::string minimizer_cell(const verify::MinimizerResult& m) {
     return fmt::format("{} candidate clusters", m.clusters.size());
 }
 
-std::string centering_cell(const StageResult& s, const std::string& variant) {
+std::string centering_cell(const StageResult& s, verify::CenteringVariant variant) {
     for (const auto& c : s.centering)
         if (c.variant == variant)
             return verdict_cell(c.finding.verdict) +
@@ -73,8 +74,8 @@ std::string centering_cell(const StageResult& s, const std::string& variant) {
     return "—";
 }
 
-std::vector<std::string> variants_present(const FamilyCheckResult& r) {
-    std::vector<std::string> v;
+std::vector<verify::CenteringVariant> variants_present(const FamilyCheckResult& r) {
+    std::vector<verify::CenteringVariant> v;
     for (const auto& s : r.stages)
         for (const auto& c : s.centering)
             if (std::find(v.begin(), v.end(), c.variant) == v.end()) v.push_back(c.variant);
@@ -89,7 +90,7 @@ std::string delta_cell(const FamilyCheckResult& r, const StageResult& s) {
 }
 
 std::string stage_table(const FamilyCheckResult& r) {
-    std::vector<std::string> variants = variants_present(r);
+    const std::vector<verify::CenteringVariant> variants = variants_present(r);
     std::vector<std::string> header{"m",
                                     "δ_m",
                                     "global minimizer x*",
@@ -97,7 +98,8 @@ std::string stage_table(const FamilyCheckResult& r) {
                                     "certified λ_min ≥",
                                     "counterexample ≤",
                                     "strong convexity"};
-    for (const auto& v : variants) header.push_back("centering " + v);
+    for (const auto& v : variants)
+        header.push_back("centering " + std::string(verify::centering_variant_name(v)));
     header.push_back("stage");
     std::vector<std::vector<std::string>> rows;
     for (const StageResult& s : r.stages) {
@@ -121,7 +123,8 @@ std::string derived_table(const FamilyCheckResult& r) {
     for (const StageResult& s : r.stages) {
         std::string rho;
         for (const auto& [v, x] : s.start_radius)
-            rho += fmt::format("{}{}: {}", rho.empty() ? "" : "; ", v, interval_text(x, 6));
+            rho += fmt::format("{}{}: {}", rho.empty() ? "" : "; ",
+                               verify::centering_variant_name(v), interval_text(x, 6));
         rows.push_back({std::to_string(s.m), s.gamma ? interval_text(*s.gamma, 8) : "—",
                         s.gamma_condition ? verdict_cell(s.gamma_condition->verdict) : "—",
                         rho.empty() ? "—" : rho,
@@ -142,10 +145,12 @@ std::string findings_list(const FamilyCheckResult& r) {
                               what, verify::verdict_name(f.verdict), f.reason);
         };
         add("strong convexity", s.convexity);
-        for (const auto& c : s.centering) add("centering " + c.variant, c.finding);
+        for (const auto& c : s.centering)
+            add("centering " + std::string(verify::centering_variant_name(c.variant)), c.finding);
         if (s.gamma_condition) add("schedule", *s.gamma_condition);
-        if (!s.minimizers.note.empty())
-            md += fmt::format("- stage {}: minimizer search: {}\n", s.m, s.minimizers.note);
+        if (!s.minimizers.complete())
+            md += fmt::format("- stage {}: minimizer search: {}\n", s.m,
+                              verify::search_status_note(s.minimizers.status));
     }
     return md.empty() ? "Every condition holds at every stage.\n" : md;
 }
@@ -248,7 +253,7 @@ nlohmann::json check_report_json(const FamilyCheckResult& r) {
     j["file"] = r.family.file;
     j["f"] = r.family.f_text;
     j["dim"] = r.family.dim;
-    j["kernel"] = std::string(verify::kernel_name(r.family.kernel));
+    j["kernel"] = std::string(verify::kernel_kind_name(r.family.kernel));
     j["definition"] = std::string(verify::definition_name(r.family.definition));
     if (r.family.sigma) j["sigma"] = interval_json(*r.family.sigma);
     j["precision_bits"] = r.precision_bits;
@@ -256,7 +261,7 @@ nlohmann::json check_report_json(const FamilyCheckResult& r) {
     j["lipschitz_on_domain"] = interval_json(r.lipschitz);
     j["kernel_mean_norm"] = interval_json(r.kernel_mean_norm);
     j["overall"] = verify::verdict_name(r.overall);
-    j["exit_status"] = verify::exit_status(r.overall);
+    j["exit_status"] = verify::to_int(verify::exit_code(r.overall));
     json stages = json::array();
     for (const StageResult& s : r.stages) {
         json st;
@@ -273,7 +278,7 @@ nlohmann::json check_report_json(const FamilyCheckResult& r) {
                                 {"interior", c.interior}});
         }
         st["minimizers"] = clusters;
-        st["minimizer_search_complete"] = s.minimizers.complete;
+        st["minimizer_search_complete"] = s.minimizers.complete();
         st["certified_lambda_min_lower"] = s.certified_sigma;
         st["counterexample_curvature_upper"] =
             s.witness_sigma ? json(*s.witness_sigma) : json(nullptr);
@@ -281,7 +286,7 @@ nlohmann::json check_report_json(const FamilyCheckResult& r) {
                                   {"reason", s.convexity.reason}};
         json cent = json::array();
         for (const auto& c : s.centering)
-            cent.push_back({{"variant", c.variant},
+            cent.push_back({{"variant", verify::centering_variant_name(c.variant)},
                             {"radius", interval_json(c.radius)},
                             {"distance", interval_json(c.distance)},
                             {"verdict", verify::verdict_name(c.finding.verdict)},
@@ -291,7 +296,8 @@ nlohmann::json check_report_json(const FamilyCheckResult& r) {
         if (s.gamma_condition)
             st["gamma_condition"] = verify::verdict_name(s.gamma_condition->verdict);
         if (s.sufficient_bound) st["sufficient_bound"] = interval_json(*s.sufficient_bound);
-        for (const auto& [v, x] : s.start_radius) st["start_radius"][v] = interval_json(x);
+        for (const auto& [v, x] : s.start_radius)
+            st["start_radius"][std::string(verify::centering_variant_name(v))] = interval_json(x);
         st["verdict"] = verify::verdict_name(s.verdict);
         stages.push_back(st);
     }
@@ -305,12 +311,12 @@ std::string check_report_markdown(const FamilyCheckResult& r, const std::string&
     std::string md = fmt::format("# Certificate: `{}`\n\n", f.name);
     md += fmt::format("**Overall: {}** ({} stages; exit status {}).\n\n",
                       verify::verdict_name(r.overall), r.stages.size(),
-                      verify::exit_status(r.overall));
+                      verify::to_int(verify::exit_code(r.overall)));
     md += "| setting | value |\n|---|---|\n";
     md += fmt::format("| family file | `{}` |\n| f | `{}` |\n| dimension | {} |\n", f.file,
                       escape_cell(f.f_text), f.dim);
     for (const auto& [k, v] : f.params_text) md += fmt::format("| parameter {} | {} |\n", k, v);
-    md += fmt::format("| kernel | {} |\n| definition | {} |\n", verify::kernel_name(f.kernel),
+    md += fmt::format("| kernel | {} |\n| definition | {} |\n", verify::kernel_kind_name(f.kernel),
                       verify::definition_name(f.definition));
     if (f.sigma) md += fmt::format("| σ | {} |\n", interval_text(*f.sigma, 12));
     if (f.definition != verify::Definition::sigma_nice)
@@ -347,7 +353,8 @@ std::string check_summary_text(const FamilyCheckResult& r) {
                            s.delta.mid().convert_to<double>(), s.certified_sigma,
                            verify::verdict_name(s.convexity.verdict));
         for (const auto& c : s.centering)
-            out += fmt::format(" {} {:<12}", c.variant, verify::verdict_name(c.finding.verdict));
+            out += fmt::format(" {} {:<12}", verify::centering_variant_name(c.variant),
+                               verify::verdict_name(c.finding.verdict));
         out += fmt::format(" → {}\n", verify::verdict_name(s.verdict));
     }
     return out;

@@ -149,7 +149,7 @@ std::string setup_markdown(const ExplicitGoResult& r) {
         const auto& s = f.spec.settings;
         rows.push_back(
             {f.spec.name, std::to_string(f.spec.family.dim),
-             std::string(verify::kernel_name(f.spec.family.kernel)),
+             std::string(verify::kernel_kind_name(f.spec.family.kernel)),
              fmt::format("{} stages, δ {} → {}; {}", s.deltas.size(), sci(s.deltas.front()),
                          sci(s.deltas.back()), f.spec.schedule_text),
              std::to_string(s.steps_per_stage), step_text(s), oracle_text(s),
@@ -246,7 +246,7 @@ nlohmann::json explicit_go_json(const ExplicitGoResult& r, const ExperimentOutco
              {"family_file", f.spec.family_path},
              {"f", f.spec.family.f_text},
              {"dim", f.spec.family.dim},
-             {"kernel", verify::kernel_name(f.spec.family.kernel)},
+             {"kernel", verify::kernel_kind_name(f.spec.family.kernel)},
              {"schedule", f.spec.schedule_text},
              {"settings", settings_json(f.spec.settings)},
              {"certification_method", f.method},

@@ -30,12 +30,12 @@ const char* const kName = "sharpness_grid";
 std::string grid_table(const verify::SharpnessGridResult& r) {
     std::vector<std::vector<std::string>> rows;
     for (const GridPoint& p : r.points)
-        rows.push_back({sig(p.lr), std::to_string(p.batch), std::to_string(p.seed),
-                        std::to_string(p.updates),
-                        verify::with_interval(p.delta, p.delta_lo, p.delta_hi, 3),
-                        sig(p.lambda_max), sig(p.lambda_relative_change, 2), sig(p.sharpness),
-                        sig(p.adaptive_sharpness), sig(p.train_loss), sig(p.test_acc), p.status,
-                        verify::usable_grid_point(r, p) ? "yes" : "no"});
+        rows.push_back(
+            {sig(p.lr), std::to_string(p.batch), std::to_string(p.seed), std::to_string(p.updates),
+             verify::with_interval(p.delta, p.delta_lo, p.delta_hi, 3), sig(p.lambda_max),
+             sig(p.lambda_relative_change, 2), sig(p.sharpness), sig(p.adaptive_sharpness),
+             sig(p.train_loss), sig(p.test_acc), std::string(engine::run_status_name(p.status)),
+             verify::usable_grid_point(r, p) ? "yes" : "no"});
     return markdown_table(
         {"η", "b", "seed", "updates", "δ̂ [t-CI]", "λ_max", "λ rel. change", "ε-sharpness (%)",
          "adaptive sharpness", "train loss", "test acc", "status", "in statistics"},

@@ -7,6 +7,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "numerics/util/error.hpp"
+
 namespace gradcert::reports {
 
 namespace {
@@ -202,7 +204,7 @@ std::string render_line_plot(const PlotSpec& spec, const std::vector<Series>& se
     std::vector<double> xs, ys;
     for (const Series& s : series) {
         if (s.x.size() != s.y.size())
-            throw std::invalid_argument("series '" + s.label + "': x and y differ in length");
+            throw InternalError("series '" + s.label + "': x and y differ in length");
         xs.insert(xs.end(), s.x.begin(), s.x.end());
         ys.insert(ys.end(), s.y.begin(), s.y.end());
     }

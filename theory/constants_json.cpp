@@ -57,7 +57,7 @@ nlohmann::json constants_to_json(const std::vector<NamedConstant>& constants, lo
     nlohmann::json entries = nlohmann::json::object();
     for (const NamedConstant& c : constants) {
         if (entries.contains(c.name))
-            throw std::logic_error("constants_to_json: duplicate constant " + c.name);
+            throw InternalError("constants_to_json: duplicate constant " + c.name);
         const DecimalEnclosure d = decimal_enclosure(c.value, digits);
         entries[c.name] = {{"lo", d.lo},       {"hi", d.hi},   {"mid", d.mid},
                            {"group", c.group}, {"tag", c.tag}, {"statement", c.statement}};

@@ -25,7 +25,7 @@ std::string_view kernel_kind_name(Kernel::Kind kind) {
         case Kernel::Kind::stable:
             return "stable";
     }
-    throw std::logic_error("kernel_kind_name: invalid kind");
+    throw InternalError("kernel_kind_name: invalid kind");
 }
 
 Kernel::Kind parse_kernel_kind(std::string_view text) {
@@ -34,8 +34,8 @@ Kernel::Kind parse_kernel_kind(std::string_view text) {
                               Kernel::Kind::laplace, Kernel::Kind::student_t, Kernel::Kind::stable})
         if (kernel_kind_name(kind) == text) return kind;
     throw InputError("unknown kernel '" + std::string(text) +
-                     "' (expected uniform-ball, gaussian-unit, gaussian, uniform-cube, laplace, "
-                     "student-t or stable)");
+                     "' (known: uniform-ball, gaussian-unit, gaussian, uniform-cube, laplace, "
+                     "student-t, cauchy, stable)");
 }
 
 void validate_kernel(const Kernel& kernel) {
@@ -45,7 +45,7 @@ void validate_kernel(const Kernel& kernel) {
 }
 
 IntervalM gamma_half_ratio(int d) {
-    if (d < 1) throw std::invalid_argument("gamma_half_ratio: d must be >= 1");
+    if (d < 1) throw InternalError("gamma_half_ratio: d must be >= 1");
     const IntervalM sqrt_pi = sqrt(IntervalM::pi());
     IntervalM r = (d % 2 == 1) ? IntervalM(1) / sqrt_pi : sqrt_pi / 2;
     // Accumulate the exact rational factor Π (k+1)/k as one numerator and one denominator
@@ -74,7 +74,7 @@ IntervalM kernel_mean_norm(const Kernel& kernel) {
         default:  // the φ kernels returned above
             break;
     }
-    throw std::logic_error("kernel_mean_norm: invalid kind");
+    throw InternalError("kernel_mean_norm: invalid kind");
 }
 
 IntervalM kernel_mean_square_norm(const Kernel& kernel) {
@@ -92,7 +92,7 @@ IntervalM kernel_mean_square_norm(const Kernel& kernel) {
         default:  // the φ kernels returned above
             break;
     }
-    throw std::logic_error("kernel_mean_square_norm: invalid kind");
+    throw InternalError("kernel_mean_square_norm: invalid kind");
 }
 
 IntervalM kernel_coordinate_variance(const Kernel& kernel) {
@@ -109,7 +109,7 @@ IntervalM kernel_coordinate_variance(const Kernel& kernel) {
         default:  // the φ kernels returned above
             break;
     }
-    throw std::logic_error("kernel_coordinate_variance: invalid kind");
+    throw InternalError("kernel_coordinate_variance: invalid kind");
 }
 
 namespace {
@@ -128,10 +128,10 @@ IntervalM kernel_moment(const Kernel& kernel, const std::vector<int>& alpha) {
     validate_kernel(kernel);
     if (is_phi_kernel(kernel.kind)) return phi_kernel_moment(kernel, alpha);
     if (static_cast<int>(alpha.size()) > kernel.dim)
-        throw std::invalid_argument("kernel_moment: more exponents than the kernel dimension");
+        throw InternalError("kernel_moment: more exponents than the kernel dimension");
     int total = 0;
     for (int a : alpha) {
-        if (a < 0) throw std::invalid_argument("kernel_moment: negative exponent");
+        if (a < 0) throw InternalError("kernel_moment: negative exponent");
         if (a % 2 != 0) return IntervalM(0);
         total += a;
     }
@@ -151,7 +151,7 @@ IntervalM kernel_moment(const Kernel& kernel, const std::vector<int>& alpha) {
         default:  // the φ kernels returned above
             break;
     }
-    throw std::logic_error("kernel_moment: invalid kind");
+    throw InternalError("kernel_moment: invalid kind");
 }
 
 ProjectionLaw projection_law(const Kernel& kernel) {
@@ -175,16 +175,16 @@ ProjectionLaw projection_law(const Kernel& kernel) {
         default:  // the φ kernels returned above
             break;
     }
-    throw std::logic_error("projection_law: invalid kind");
+    throw InternalError("projection_law: invalid kind");
 }
 
 IntervalM ball_marginal_normalizer(int d) {
-    if (d < 1) throw std::invalid_argument("ball_marginal_normalizer: d must be >= 1");
+    if (d < 1) throw InternalError("ball_marginal_normalizer: d must be >= 1");
     return IntervalM(d) / (2 * sqrt(IntervalM::pi()) * gamma_half_ratio(d));
 }
 
 IntervalM ball_marginal_density(int d, const IntervalM& t) {
-    if (d < 1) throw std::invalid_argument("ball_marginal_density: d must be >= 1");
+    if (d < 1) throw InternalError("ball_marginal_density: d must be >= 1");
     const IntervalM one_minus_t2 = max(IntervalM(1) - sqr(t), IntervalM(0));
     // (1 − t²)^{(d−1)/2} = sqrt(1 − t²)^{d−1}; for odd d use the integer power directly.
     const IntervalM shape =

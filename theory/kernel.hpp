@@ -37,7 +37,8 @@ struct Kernel {
 // "uniform-ball", "gaussian-unit", "gaussian", "uniform-cube", "laplace", "student-t", "stable"
 // (the names used in family files and reports; "cauchy" is read as student-t with ν = 1).
 std::string_view kernel_kind_name(Kernel::Kind kind);
-// Inverse of kernel_kind_name; throws gradcert::InputError naming `text` for an unknown name.
+// Inverse of kernel_kind_name, the one parser of kernel names (family files use it); throws
+// gradcert::InputError "unknown kernel '<text>' (known: uniform-ball, gaussian-unit, gaussian)".
 Kernel::Kind parse_kernel_kind(std::string_view text);
 // Throws gradcert::InputError unless kernel.dim ≥ 1 and the parameters are valid
 // (validate_kernel_parameters).

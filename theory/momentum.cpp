@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "numerics/util/error.hpp"
 #include "theory/exact.hpp"
 
 namespace gradcert::theory {
@@ -10,16 +11,15 @@ namespace {
 
 void require_momentum_inputs(const IntervalM& batch, const IntervalM& beta, const char* what) {
     if (!certainly_positive(batch))
-        throw std::invalid_argument(std::string(what) + ": batch size must be positive");
+        throw InternalError(std::string(what) + ": batch size must be positive");
     if (!certainly_ge(beta, IntervalM(0)) || !certainly_lt(beta, IntervalM(1)))
-        throw std::invalid_argument(std::string(what) + ": beta must lie in [0, 1)");
+        throw InternalError(std::string(what) + ": beta must lie in [0, 1)");
 }
 
 }  // namespace
 
 IntervalM shb_beta_hat(const IntervalM& beta) {
-    if (!certainly_lt(beta, IntervalM(1)))
-        throw std::invalid_argument("shb_beta_hat: beta must be < 1");
+    if (!certainly_lt(beta, IntervalM(1))) throw InternalError("shb_beta_hat: beta must be < 1");
     return beta * (sqr(beta) - beta + 1) / sqr(IntervalM(1) - beta);
 }
 
@@ -50,7 +50,7 @@ IntervalM shb_lr_batch_poly_next_lr(const IntervalM& gamma, const IntervalM& eta
 IntervalM nshb_lr_batch_poly_next_lr(const IntervalM& gamma, const IntervalM& eta,
                                      const IntervalM& batch, const IntervalM& next_batch) {
     if (!certainly_positive(batch) || !certainly_positive(next_batch))
-        throw std::invalid_argument("nshb_lr_batch_poly_next_lr: batch sizes must be positive");
+        throw InternalError("nshb_lr_batch_poly_next_lr: batch sizes must be positive");
     return gamma * eta * sqrt(next_batch / batch);
 }
 

@@ -17,7 +17,7 @@ std::string_view definition_name(Definition d) {
         case Definition::sigma_m_nice:
             return "sigma-m-nice";
     }
-    throw std::logic_error("definition_name: invalid definition");
+    throw InternalError("definition_name: invalid definition");
 }
 
 std::string_view centering_name(Centering c) {
@@ -29,7 +29,7 @@ std::string_view centering_name(Centering c) {
         case Centering::both:
             return "both";
     }
-    throw std::logic_error("centering_name: invalid centering");
+    throw InternalError("centering_name: invalid centering");
 }
 
 std::vector<Centering> centering_variants(Centering c) {
@@ -42,13 +42,13 @@ Definition parse_definition(std::string_view text) {
          {Definition::sigma_nice, Definition::new_sigma_nice, Definition::sigma_m_nice})
         if (definition_name(d) == text) return d;
     throw InputError("unknown definition '" + std::string(text) +
-                     "' (expected sigma-nice, new-sigma-nice or sigma-m-nice)");
+                     "' (known: sigma-nice, new-sigma-nice, sigma-m-nice)");
 }
 
 Centering parse_centering(std::string_view text) {
     for (Centering c : {Centering::next, Centering::gap, Centering::both})
         if (centering_name(c) == text) return c;
-    throw InputError("unknown centering '" + std::string(text) + "' (expected next, gap or both)");
+    throw InputError("unknown centering '" + std::string(text) + "' (known: next, gap, both)");
 }
 
 std::string_view definition_statement(Definition d) {
@@ -65,7 +65,7 @@ std::string_view definition_statement(Definition d) {
             return "[R] as new sigma-nice, with a stage-dependent modulus sigma_m in the "
                    "strong convexity condition";
     }
-    throw std::logic_error("definition_statement: invalid definition");
+    throw InternalError("definition_statement: invalid definition");
 }
 
 IntervalM hazan_centering_radius(const IntervalM& delta) {
@@ -79,9 +79,9 @@ IntervalM centering_radius(Centering c, const IntervalM& delta_m, const Interval
         case Centering::gap:
             return delta_m - delta_next;
         case Centering::both:
-            throw std::invalid_argument("centering_radius: 'both' names two radii (next, gap)");
+            throw InternalError("centering_radius: 'both' names two radii (next, gap)");
     }
-    throw std::logic_error("centering_radius: invalid centering");
+    throw InternalError("centering_radius: invalid centering");
 }
 
 IntervalM convexity_radius(const IntervalM& delta) {
@@ -91,14 +91,14 @@ IntervalM convexity_radius(const IntervalM& delta) {
 namespace {
 
 void require_decreasing_positive(const std::vector<IntervalM>& deltas) {
-    if (deltas.empty()) throw std::invalid_argument("stage_conditions: empty schedule");
+    if (deltas.empty()) throw InternalError("stage_conditions: empty schedule");
     for (std::size_t i = 0; i < deltas.size(); ++i) {
         if (!certainly_positive(deltas[i]))
-            throw std::invalid_argument("stage_conditions: delta_" + std::to_string(i + 1) +
-                                        " is not certainly positive");
+            throw InternalError("stage_conditions: delta_" + std::to_string(i + 1) +
+                                " is not certainly positive");
         if (i > 0 && !certainly_lt(deltas[i], deltas[i - 1]))
-            throw std::invalid_argument("stage_conditions: deltas not strictly decreasing at " +
-                                        std::to_string(i + 1));
+            throw InternalError("stage_conditions: deltas not strictly decreasing at " +
+                                std::to_string(i + 1));
     }
 }
 
@@ -107,7 +107,7 @@ std::optional<IntervalM> stage_sigma(Definition d, const std::vector<IntervalM>&
     if (sigma.empty()) return std::nullopt;
     if (sigma.size() == 1) return sigma[0];
     if (d == Definition::sigma_m_nice && sigma.size() == stages) return sigma[i];
-    throw std::invalid_argument(
+    throw InternalError(
         "stage_conditions: sigma must be empty, one value, or one value per stage (sigma-m-nice)");
 }
 
@@ -118,7 +118,7 @@ std::vector<StageCondition> stage_conditions(Definition d, Centering centering,
                                              const std::vector<IntervalM>& sigma) {
     require_decreasing_positive(deltas);
     if (d != Definition::sigma_nice && centering == Centering::both)
-        throw std::invalid_argument("stage_conditions: 'both' names two radii (next, gap)");
+        throw InternalError("stage_conditions: 'both' names two radii (next, gap)");
     std::vector<StageCondition> out;
     out.reserve(deltas.size());
     for (std::size_t i = 0; i < deltas.size(); ++i) {
@@ -144,16 +144,16 @@ IntervalM centering_shift_bound(const IntervalM& lipschitz, const IntervalM& mea
                                 const IntervalM& delta_m, const IntervalM& delta_next,
                                 const IntervalM& sigma) {
     if (!certainly_positive(sigma))
-        throw std::invalid_argument("centering_shift_bound: sigma must be positive");
+        throw InternalError("centering_shift_bound: sigma must be positive");
     const IntervalM gap = max(delta_m - delta_next, IntervalM(0));
     if (certainly_lt(delta_m, delta_next))
-        throw std::invalid_argument("centering_shift_bound: need delta_m >= delta_{m+1}");
+        throw InternalError("centering_shift_bound: need delta_m >= delta_{m+1}");
     return 2 * sqrt(lipschitz * mean_norm * gap / sigma);
 }
 
 IntervalM start_radius_factor(Centering c, const IntervalM& gamma) {
     if (!certainly_positive(gamma))
-        throw std::invalid_argument("start_radius_factor: gamma must be positive");
+        throw InternalError("start_radius_factor: gamma must be positive");
     const IntervalM quarter = IntervalM(1) / 4;
     switch (c) {
         case Centering::next:
@@ -161,9 +161,9 @@ IntervalM start_radius_factor(Centering c, const IntervalM& gamma) {
         case Centering::gap:
             return (quarter + 1 - gamma) / gamma;
         case Centering::both:
-            throw std::invalid_argument("start_radius_factor: 'both' names two radii (next, gap)");
+            throw InternalError("start_radius_factor: 'both' names two radii (next, gap)");
     }
-    throw std::logic_error("start_radius_factor: invalid centering");
+    throw InternalError("start_radius_factor: invalid centering");
 }
 
 IntervalM start_radius_limit() {
@@ -181,7 +181,7 @@ std::string_view gradopt_rounding_name(GradOptRounding r) {
         case GradOptRounding::floor:
             return "floor";
     }
-    throw std::logic_error("gradopt_rounding_name: invalid rounding");
+    throw InternalError("gradopt_rounding_name: invalid rounding");
 }
 
 namespace {
@@ -210,10 +210,10 @@ GradOptSchedule hazan_gradopt_schedule(const IntervalM& diameter, const Interval
                                        const IntervalM& epsilon, const IntervalM& sigma,
                                        GradOptRounding rounding) {
     if (!certainly_positive(diameter) || !certainly_positive(sigma))
-        throw std::invalid_argument("hazan_gradopt_schedule: diameter and sigma must be > 0");
+        throw InternalError("hazan_gradopt_schedule: diameter and sigma must be > 0");
     const IntervalM product = alpha0 * epsilon;
     if (!certainly_positive(product) || !certainly_lt(product, IntervalM(1)))
-        throw std::invalid_argument("hazan_gradopt_schedule: need 0 < alpha0*eps < 1");
+        throw InternalError("hazan_gradopt_schedule: need 0 < alpha0*eps < 1");
     GradOptSchedule s{diameter / 2, log2_rounded(IntervalM(1) / product, rounding), {}, {}, {}};
     IntervalM delta = s.delta1;
     for (long m = 1; m <= s.stages.hi; ++m) {
@@ -226,9 +226,8 @@ GradOptSchedule hazan_gradopt_schedule(const IntervalM& diameter, const Interval
 }
 
 IntervalM hazan_inner_step(const IntervalM& sigma, long t) {
-    if (t < 1) throw std::invalid_argument("hazan_inner_step: t must be >= 1");
-    if (!certainly_positive(sigma))
-        throw std::invalid_argument("hazan_inner_step: sigma must be positive");
+    if (t < 1) throw InternalError("hazan_inner_step: t must be >= 1");
+    if (!certainly_positive(sigma)) throw InternalError("hazan_inner_step: sigma must be positive");
     return IntervalM(1) / (sigma * exact_integer(t));
 }
 

@@ -29,7 +29,8 @@ std::string_view definition_name(Definition d);  // "sigma-nice", "new-sigma-nic
 std::string_view centering_name(Centering c);    // "next", "gap", "both"
 // The single-radius readings a centering stands for: {c} for next/gap, {next, gap} for both.
 std::vector<Centering> centering_variants(Centering c);
-// Inverses of the names above; throw gradcert::InputError naming `text` when unknown.
+// Inverses of the names above, the one parser of each name (family files use them); throw
+// gradcert::InputError "unknown definition|centering '<text>' (known: <the names>)".
 Definition parse_definition(std::string_view text);
 Centering parse_centering(std::string_view text);
 // The definition's statement in one line, with its tag, for reports.

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "numerics/util/error.hpp"
+
 namespace gradcert::theory {
 
 namespace {
@@ -31,7 +33,7 @@ IntervalM rastrigin_smoothed_curvature(const IntervalM& delta, const IntervalM& 
 
 IntervalM rastrigin_min_curvature_on_ball(const IntervalM& delta) {
     if (certainly_lt(delta, IntervalM(0)))
-        throw std::invalid_argument("rastrigin_min_curvature_on_ball: delta must be >= 0");
+        throw InternalError("rastrigin_min_curvature_on_ball: delta must be >= 0");
     const IntervalM sixth = IntervalM(1) / 6;
     if (certainly_le(delta, sixth)) return inner_branch(delta);
     if (certainly_ge(delta, sixth)) return outer_branch(delta);
@@ -44,12 +46,12 @@ IntervalM rastrigin_curvature_two_threshold() {
     return IntervalM(1) / 12;
 }
 
-NonconvexityInterval rastrigin_nonconvexity_interval() {
+NonconvexityInterval rastrigin_nonconvexity_interval(const NonconvexityOptions& options) {
     // Bisection on [1/12, 1/6]: keep the boxes where κ may vanish; stop when they are narrow.
     const IntervalM a = IntervalM(1) / 12, b = IntervalM(1) / 6;
     std::vector<IntervalM> boxes{IntervalM(a.lower(), b.upper())};
-    const Mpfr target_width = Mpfr(1) / Mpfr(1e30);
-    for (int round = 0; round < 200; ++round) {
+    const Mpfr target_width = Mpfr(1) / Mpfr(options.inverse_target_width);
+    for (int round = 0; round < options.max_rounds; ++round) {
         Mpfr widest(0);
         for (const IntervalM& box : boxes)
             if (box.width() > widest) widest = box.width();
@@ -61,7 +63,7 @@ NonconvexityInterval rastrigin_nonconvexity_interval() {
                 if (possibly_zero(inner_branch(half))) next.push_back(half);
         }
         boxes = std::move(next);
-        if (boxes.empty()) throw std::logic_error("rastrigin: no sign change of kappa found");
+        if (boxes.empty()) throw InternalError("rastrigin: no sign change of kappa found");
     }
     IntervalM lower = boxes.front();
     for (const IntervalM& box : boxes) lower = hull(lower, box);

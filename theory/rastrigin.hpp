@@ -26,6 +26,12 @@ struct NonconvexityInterval {
     IntervalM lower;
     IntervalM upper;
 };
-NonconvexityInterval rastrigin_nonconvexity_interval();
+// The bisection's budget (docs/precision.md, "Budgets"): `lower` encloses the zeros whatever
+// these are; they decide its width.
+struct NonconvexityOptions {
+    int max_rounds = 200;                // bisection rounds at most
+    double inverse_target_width = 1e30;  // stop once every box is narrower than 1/this
+};
+NonconvexityInterval rastrigin_nonconvexity_interval(const NonconvexityOptions& options = {});
 
 }  // namespace gradcert::theory

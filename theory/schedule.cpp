@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "numerics/util/error.hpp"
 #include "theory/exact.hpp"
 
 namespace gradcert::theory {
@@ -11,14 +12,14 @@ namespace gradcert::theory {
 IntervalM sgd_smoothing_degree(const IntervalM& eta, const IntervalM& noise_std,
                                const IntervalM& batch) {
     if (!certainly_positive(batch))
-        throw std::invalid_argument("sgd_smoothing_degree: batch size must be positive");
+        throw InternalError("sgd_smoothing_degree: batch size must be positive");
     return eta * noise_std / sqrt(batch);
 }
 
 IntervalM sgd_smoothing_degree_from_variance(const IntervalM& eta, const IntervalM& noise_variance,
                                              const IntervalM& batch) {
     if (!certainly_positive(batch))
-        throw std::invalid_argument("sgd_smoothing_degree: batch size must be positive");
+        throw InternalError("sgd_smoothing_degree: batch size must be positive");
     return eta * sqrt(noise_variance / batch);
 }
 
@@ -26,13 +27,13 @@ namespace {
 
 void require_stage(int M, int m, int last, const char* what) {
     if (M < 1 || m < 1 || m > last)
-        throw std::invalid_argument(std::string(what) + ": stage index " + std::to_string(m) +
-                                    " outside [1, " + std::to_string(last) +
-                                    "] for M = " + std::to_string(M));
+        throw InternalError(std::string(what) + ": stage index " + std::to_string(m) +
+                            " outside [1, " + std::to_string(last) +
+                            "] for M = " + std::to_string(M));
 }
 
 void require_positive_power(const IntervalM& p, const char* what) {
-    if (!certainly_positive(p)) throw std::invalid_argument(std::string(what) + ": p must be > 0");
+    if (!certainly_positive(p)) throw InternalError(std::string(what) + ": p must be > 0");
 }
 
 // (a/b)^e for integers a, b > 0.
@@ -95,13 +96,13 @@ IntervalM batch_poly_factor(int M, int m, const IntervalM& p, const IntervalM& b
 
 IntervalM sgd_delta_ratio(const IntervalM& lr_factor, const IntervalM& batch_factor) {
     if (!certainly_positive(batch_factor))
-        throw std::invalid_argument("sgd_delta_ratio: batch factor must be positive");
+        throw InternalError("sgd_delta_ratio: batch factor must be positive");
     return lr_factor / sqrt(batch_factor);
 }
 
 IntervalM lr_batch_poly_lr_factor(const IntervalM& gamma, const IntervalM& batch_factor) {
     if (!certainly_positive(batch_factor))
-        throw std::invalid_argument("lr_batch_poly_lr_factor: batch factor must be positive");
+        throw InternalError("lr_batch_poly_lr_factor: batch factor must be positive");
     return gamma * sqrt(batch_factor);
 }
 
@@ -114,7 +115,7 @@ std::string_view step_schedule_name(StepSchedule s) {
         case StepSchedule::hybrid:
             return "hybrid";
     }
-    throw std::logic_error("step_schedule_name: invalid schedule");
+    throw InternalError("step_schedule_name: invalid schedule");
 }
 
 std::string_view step_literal_name(StepLiteral v) {
@@ -126,7 +127,7 @@ std::string_view step_literal_name(StepLiteral v) {
         case StepLiteral::literal17:
             return "literal17";
     }
-    throw std::logic_error("step_literal_name: invalid variant");
+    throw InternalError("step_literal_name: invalid variant");
 }
 
 IntervalM inverse_sqrt2() {
@@ -149,7 +150,7 @@ LrLiterals lr_literals(StepLiteral v) {
         case StepLiteral::exact:
             break;
     }
-    throw std::logic_error("lr_literals: exact variant has no literal");
+    throw InternalError("lr_literals: exact variant has no literal");
 }
 
 StepFactors exact_step_factors(StepSchedule s) {
@@ -161,7 +162,7 @@ StepFactors exact_step_factors(StepSchedule s) {
         case StepSchedule::hybrid:
             return {sqrt(IntervalM(3)) / 2, IntervalM(3) / IntervalM(2)};
     }
-    throw std::logic_error("exact_step_factors: invalid schedule");
+    throw InternalError("exact_step_factors: invalid schedule");
 }
 
 template <class LiteralToInterval>
@@ -177,7 +178,7 @@ StepFactors literal_step_factors(StepSchedule s, StepLiteral v, LiteralToInterva
             // 1.5 is exact in binary64 and in decimal.
             return {convert(lit.hybrid), IntervalM(3) / IntervalM(2)};
     }
-    throw std::logic_error("literal_step_factors: invalid schedule");
+    throw InternalError("literal_step_factors: invalid schedule");
 }
 
 }  // namespace
@@ -198,7 +199,7 @@ IntervalM step_delta_ratio(const StepFactors& f) {
 
 std::vector<long> code_batch_sizes(long b0, double factor, int steps) {
     if (b0 < 1 || steps < 0 || !(factor > 0))
-        throw std::invalid_argument("code_batch_sizes: need b0 >= 1, steps >= 0, factor > 0");
+        throw InternalError("code_batch_sizes: need b0 >= 1, steps >= 0, factor > 0");
     std::vector<long> sizes{b0};
     for (int k = 0; k < steps; ++k)
         // Python int(b * factor): the binary64 product truncated toward zero. The product of an
@@ -209,10 +210,10 @@ std::vector<long> code_batch_sizes(long b0, double factor, int steps) {
 
 StageCount stage_count(const IntervalM& inverse_accuracy, const IntervalM& p) {
     if (!certainly_gt(inverse_accuracy, IntervalM(1)))
-        throw std::invalid_argument("stage_count: 1/eps must be > 1");
+        throw InternalError("stage_count: 1/eps must be > 1");
     require_positive_power(p, "stage_count");
     const IntervalM x = pow(inverse_accuracy, IntervalM(1) / p);
-    if (!x.is_finite()) throw std::invalid_argument("stage_count: eps^{-1/p} overflows");
+    if (!x.is_finite()) throw InternalError("stage_count: eps^{-1/p} overflows");
     long lo = ceil(x.lower()).convert_to<long>();
     long hi = ceil(x.upper()).convert_to<long>();
     // M* = ⌈x*⌉ for the true x* ∈ x, so M* ∈ [lo, hi]; tighten with the direct test M^p ≥ 1/ε.
@@ -222,7 +223,7 @@ StageCount stage_count(const IntervalM& inverse_accuracy, const IntervalM& p) {
 }
 
 IntervalM work_count(int M, const IntervalM& p) {
-    if (M < 1) throw std::invalid_argument("work_count: M must be >= 1");
+    if (M < 1) throw InternalError("work_count: M must be >= 1");
     require_positive_power(p, "work_count");
     const IntervalM minus_two_p = -2 * p;
     IntervalM sum(0);
@@ -253,7 +254,7 @@ std::string_view work_regime_name(WorkRegime r) {
         case WorkRegime::undecided:
             return "undecided (p straddles 1/2)";
     }
-    throw std::logic_error("work_regime_name: invalid regime");
+    throw InternalError("work_regime_name: invalid regime");
 }
 
 }  // namespace gradcert::theory

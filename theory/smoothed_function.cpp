@@ -48,8 +48,8 @@ double power(double x, int e) {
 // (rounded down and up), never a wrapped value.
 IntervalM binomial(int n, int k) {
     if (n < 0 || k < 0 || k > n)
-        throw std::invalid_argument("binomial: need 0 <= k <= n, got n = " + std::to_string(n) +
-                                    ", k = " + std::to_string(k));
+        throw InternalError("binomial: need 0 <= k <= n, got n = " + std::to_string(n) +
+                            ", k = " + std::to_string(k));
     mpz_t exact;
     mpz_init(exact);
     mpz_bin_uiui(exact, static_cast<unsigned long>(n), static_cast<unsigned long>(k));
@@ -120,7 +120,7 @@ std::array<IntervalM, 3> general_moments(const RidgeData<IntervalM>& r, const In
                                          const Kernel& kernel, const SmoothingOptions& options,
                                          const std::vector<double>&, const std::vector<double>&) {
     if (r.g != expr::RidgeFunction::softplus && r.g != expr::RidgeFunction::tanh)
-        throw std::invalid_argument("SmoothedFunction: general ridge term without a function");
+        throw InternalError("SmoothedFunction: general ridge term without a function");
     if (r.fast)
         if (const auto m = r.fast->expectations(to_double(z)))
             return {to_mpfr((*m)[0]), to_mpfr((*m)[1]), to_mpfr((*m)[2])};
@@ -279,7 +279,7 @@ void estimate_rule(const Kernel& kernel, const SmoothingOptions& options,
     }
     const int n = options.estimate_nodes;
     if (n < 3 || n % 2 == 0)
-        throw std::invalid_argument("SmoothingOptions::estimate_nodes must be odd and >= 3");
+        throw InternalError("SmoothingOptions::estimate_nodes must be odd and >= 3");
     const std::vector<double> simpson = simpson_weights(n);
     const double pi = 3.14159265358979323846;
     nodes.assign(n, 0);
@@ -314,7 +314,7 @@ std::map<std::vector<int>, IntervalM> smoothed_polynomial_of(const expr::Polynom
     for (const expr::Monomial& m : p.terms) {
         std::vector<int> alpha = m.exponents;
         if (static_cast<int>(alpha.size()) > dim)
-            throw std::invalid_argument("SmoothedFunction: monomial with too many exponents");
+            throw InternalError("SmoothedFunction: monomial with too many exponents");
         alpha.resize(dim, 0);
         // Enumerate β ≤ α with every β_i even (odd moments vanish; (−δ)^{|β|} = δ^{|β|}).
         std::vector<int> beta(dim, 0);
@@ -372,11 +372,10 @@ SmoothedFunction::SmoothedFunction(const expr::Decomposition& f, const Kernel& k
     : f_(f), kernel_(kernel), delta_(delta), options_(options), dim_(f.dim) {
     validate_kernel(kernel);
     if (f.dim < 1 || kernel.dim < f.dim)
-        throw std::invalid_argument("SmoothedFunction: kernel dimension " +
-                                    std::to_string(kernel.dim) + " below the function's " +
-                                    std::to_string(f.dim));
+        throw InternalError("SmoothedFunction: kernel dimension " + std::to_string(kernel.dim) +
+                            " below the function's " + std::to_string(f.dim));
     if (!certainly_ge(delta, IntervalM(0)))
-        throw std::invalid_argument("SmoothedFunction: delta must be >= 0");
+        throw InternalError("SmoothedFunction: delta must be >= 0");
 
     if (const auto refusal = smoothing_refusal(f, kernel, {delta}))
         throw InputError(refusal_message(*refusal, kernel));
@@ -390,7 +389,7 @@ SmoothedFunction::SmoothedFunction(const expr::Decomposition& f, const Kernel& k
     const bool phi_kernel = is_phi_kernel(kernel.kind);
     for (const expr::RidgeTerm& t : f.ridges) {
         if (static_cast<int>(t.w.size()) != dim_)
-            throw std::invalid_argument("SmoothedFunction: ridge direction of wrong length");
+            throw InternalError("SmoothedFunction: ridge direction of wrong length");
         RidgeData<IntervalM> r{t.kind,   t.g,          t.coeff,      {},     t.w,
                                t.offset, IntervalM(1), IntervalM(0), nullptr};
         for (int i = 0; i < dim_; ++i)
@@ -411,7 +410,7 @@ SmoothedFunction::SmoothedFunction(const expr::Decomposition& f, const Kernel& k
                 break;
             case expr::RidgeKind::general:
                 if (t.g != expr::RidgeFunction::softplus && t.g != expr::RidgeFunction::tanh)
-                    throw std::invalid_argument("SmoothedFunction: unsupported ridge function");
+                    throw InternalError("SmoothedFunction: unsupported ridge function");
                 r.spread = radius * projection_law(kernel).scale;
                 if (options.fast_sigmoid_ridges && kernel.kind != Kernel::Kind::uniform_ball)
                     r.fast = std::make_shared<const GaussianSigmoidRidge>(
@@ -429,9 +428,8 @@ SmoothedFunction::SmoothedFunction(const expr::Decomposition& f, const Kernel& k
 
 Jet<IntervalM> SmoothedFunction::natural(const VectorI<Mpfr>& X, int order) const {
     if (X.size() != dim_)
-        throw std::invalid_argument("SmoothedFunction: box of dimension " +
-                                    std::to_string(X.size()) + ", expected " +
-                                    std::to_string(dim_));
+        throw InternalError("SmoothedFunction: box of dimension " + std::to_string(X.size()) +
+                            ", expected " + std::to_string(dim_));
     const std::vector<IntervalM> x(X.data(), X.data() + X.size());
     return evaluate_table(tables_->rigorous, x, order, kernel_, options_, estimate_nodes_,
                           estimate_weights_);
@@ -472,7 +470,7 @@ IntervalM SmoothedFunction::value(const VectorI<Mpfr>& X) const {
     const VectorI<Mpfr> c = box_center(X);
     const IntervalM mv = mean_value_form(natural(c, 0), over_box, offsets(X, c));
     const std::optional<IntervalM> r = intersect(over_box.value, mv);
-    if (!r) throw std::logic_error("SmoothedFunction::value: disjoint enclosures");
+    if (!r) throw InternalError("SmoothedFunction::value: disjoint enclosures");
     return *r;
 }
 
@@ -482,9 +480,8 @@ VectorI<Mpfr> SmoothedFunction::gradient(const VectorI<Mpfr>& X) const {
 
 Jet<double> SmoothedFunction::natural_estimate(const Eigen::VectorXd& x) const {
     if (x.size() != dim_)
-        throw std::invalid_argument("SmoothedFunction: point of dimension " +
-                                    std::to_string(x.size()) + ", expected " +
-                                    std::to_string(dim_));
+        throw InternalError("SmoothedFunction: point of dimension " + std::to_string(x.size()) +
+                            ", expected " + std::to_string(dim_));
     const std::vector<double> v(x.data(), x.data() + x.size());
     return evaluate_table(tables_->estimate, v, 2, kernel_, options_, estimate_nodes_,
                           estimate_weights_);
@@ -513,7 +510,7 @@ std::vector<SmoothedFunction> SmoothedFunction::separable_pieces() const {
         for (int i = 0; i < static_cast<int>(m.exponents.size()); ++i) {
             if (m.exponents[i] == 0) continue;
             if (coordinate >= 0)
-                throw std::invalid_argument("separable_pieces: mixed monomial, not separable");
+                throw InternalError("separable_pieces: mixed monomial, not separable");
             coordinate = i;
         }
         const int target = coordinate < 0 ? 0 : coordinate;
@@ -526,7 +523,7 @@ std::vector<SmoothedFunction> SmoothedFunction::separable_pieces() const {
         for (int i = 0; i < static_cast<int>(t.w.size()); ++i) {
             if (t.w[i].is_point() && contains(t.w[i], IntervalM(0))) continue;
             if (coordinate >= 0)
-                throw std::invalid_argument("separable_pieces: ridge term on two coordinates");
+                throw InternalError("separable_pieces: ridge term on two coordinates");
             coordinate = i;
         }
         const int target = coordinate < 0 ? 0 : coordinate;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "numerics/util/error.hpp"
 #include "verify/family_check.hpp"
 
 namespace gradcert::verify {
@@ -301,7 +302,7 @@ void node_json(const std::vector<TraceNode>& nodes, int id, std::string& out) {
 
 const MinimizerTrace& trace_of(const MinimizerResult& m) {
     if (!m.trace)
-        throw std::logic_error("certificate: the check ran without recording minimizer traces");
+        throw InternalError("certificate: the check ran without recording minimizer traces");
     return *m.trace;
 }
 
@@ -351,7 +352,7 @@ class Writer {
 
     std::string curvature(const ClusterCurvature& c) {
         if (!c.curvature.trace)
-            throw std::logic_error("certificate: the check ran without recording curvature traces");
+            throw InternalError("certificate: the check ran without recording curvature traces");
         const CurvatureTrace& t = *c.curvature.trace;
         std::string s = fmt::format("{{\"radius_factor\":3,\"claim\":\"{}\",\"certified_lower\":{}",
                                     verdict_name(c.verdict), hex(t.certified_lower));
@@ -416,10 +417,10 @@ std::string family_json(const FamilySpec& f) {
     for (size_t i = 0; i < f.domain_texts.size(); ++i)
         s += fmt::format("{}[{},{}]", i ? "," : "", json_string(f.domain_texts[i].first),
                          json_string(f.domain_texts[i].second));
-    s += fmt::format("],\"kernel\":{},", json_string(kernel_name(f.kernel)));
+    s += fmt::format("],\"kernel\":{},", json_string(kernel_kind_name(f.kernel)));
     // The parameters of student-t / stable only (other certificates keep their bytes).
-    if (f.kernel == KernelName::student_t) s += fmt::format("\"kernel_nu\":{},", f.kernel_nu);
-    if (f.kernel == KernelName::stable)
+    if (f.kernel == KernelKind::student_t) s += fmt::format("\"kernel_nu\":{},", f.kernel_nu);
+    if (f.kernel == KernelKind::stable)
         s += fmt::format("\"kernel_alpha\":{},", json_string(f.kernel_alpha_text));
     s += "\"schedule\":";
     if (f.polynomial_schedule) {
@@ -450,9 +451,10 @@ std::string stage_json(Writer& w, const FamilySpec& f, const StageResult& s) {
     out += "],\"centering\":[";
     for (size_t k = 0; k < s.centering.size(); ++k) {
         const CenteringCheck& c = s.centering[k];
-        out += fmt::format("{}{{\"variant\":{},\"verdict\":\"{}\",\"radius\":{},\"distance\":{}}}",
-                           k ? "," : "", json_string(c.variant), verdict_name(c.finding.verdict),
-                           interval(c.radius), interval(c.distance));
+        out +=
+            fmt::format("{}{{\"variant\":{},\"verdict\":\"{}\",\"radius\":{},\"distance\":{}}}",
+                        k ? "," : "", json_string(centering_variant_name(c.variant)),
+                        verdict_name(c.finding.verdict), interval(c.radius), interval(c.distance));
     }
     out += "],\"gamma\":";
     out += s.gamma_condition ? json_string(verdict_name(s.gamma_condition->verdict)) : "null";

@@ -14,24 +14,28 @@ namespace {
 
 // Candidate witness points: a grid (1-D, 2-D) or seeded random points in the ball of radius
 // `r` around c (higher dimensions), plus the axis points at distance r.
-std::vector<Eigen::VectorXd> witness_candidates(const Eigen::VectorXd& c, double r) {
+std::vector<Eigen::VectorXd> witness_candidates(const Eigen::VectorXd& c, double r,
+                                                const CurvatureOptions& options) {
     const int d = static_cast<int>(c.size());
     std::vector<Eigen::VectorXd> pts;
     if (d == 1) {
-        for (int k = -200; k <= 200; ++k)
-            pts.push_back(c + Eigen::VectorXd::Constant(1, r * k / 200.0));
+        const int n = options.witness_grid_1d;
+        for (int k = -n; k <= n; ++k)
+            pts.push_back(c + Eigen::VectorXd::Constant(1, r * k / static_cast<double>(n)));
         return pts;
     }
     if (d == 2) {
-        for (int a = -40; a <= 40; ++a)
-            for (int b = -40; b <= 40; ++b) {
-                Eigen::Vector2d off(r * a / 40.0, r * b / 40.0);
+        const int n = options.witness_grid_2d;
+        const double steps = static_cast<double>(n);
+        for (int a = -n; a <= n; ++a)
+            for (int b = -n; b <= n; ++b) {
+                Eigen::Vector2d off(r * a / steps, r * b / steps);
                 if (off.norm() <= r) pts.push_back(c + off);
             }
     } else {
-        std::mt19937_64 rng(2024);
+        std::mt19937_64 rng(options.witness_seed);
         std::normal_distribution<double> g;
-        for (int n = 0; n < 2000; ++n) {
+        for (int n = 0; n < options.witness_random_points; ++n) {
             Eigen::VectorXd v(d);
             for (int i = 0; i < d; ++i) v[i] = g(rng);
             double radius =
@@ -77,20 +81,22 @@ void certify_witness(const Objective& f, const Eigen::VectorXd& p, const Box& ce
 }
 
 void search_witness(const Objective& f, const Box& center, const IntervalM& witness_radius,
-                    CurvatureResult& out) {
+                    const CurvatureOptions& options, CurvatureResult& out) {
     Eigen::VectorXd c = box_mid(center);
     // Shrink the radius by the cluster's extent and a relative margin so that candidates lie
     // certainly within the radius of every point of the cluster.
     double extent = max_distance(point_box(c), center).upper_double();
-    double r = (witness_radius.lower_double() - extent) * (1 - 1e-9);
+    double r = (witness_radius.lower_double() - extent) * (1 - options.witness_margin);
     if (!(r > 0)) return;
-    std::vector<Eigen::VectorXd> pts = witness_candidates(c, r);
+    std::vector<Eigen::VectorXd> pts = witness_candidates(c, r, options);
     std::vector<std::pair<double, int>> ranked;
     for (int k = 0; k < static_cast<int>(pts.size()); ++k)
         ranked.push_back({estimated_lambda_min(f, pts[k]), k});
-    std::partial_sort(ranked.begin(), ranked.begin() + std::min<size_t>(3, ranked.size()),
+    const size_t certified = std::min<size_t>(
+        static_cast<size_t>(std::max(options.witnesses_certified, 0)), ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(certified),
                       ranked.end());
-    for (size_t k = 0; k < std::min<size_t>(3, ranked.size()); ++k)
+    for (size_t k = 0; k < certified; ++k)
         certify_witness(f, pts[ranked[k].second], center, witness_radius, out);
 }
 
@@ -152,7 +158,7 @@ CurvatureResult certify_curvature(const Objective& f, const Box& center, const I
                                   const std::optional<IntervalM>& sigma,
                                   const CurvatureOptions& options) {
     CurvatureResult out;
-    search_witness(f, center, witness_radius, out);
+    search_witness(f, center, witness_radius, options, out);
     // Exact comparisons with σ's enclosure: below its lower end, at or above its upper end.
     const bool failed =
         sigma && out.witness_quotient && witnessed_below(*out.witness_quotient, *sigma);
@@ -161,7 +167,8 @@ CurvatureResult certify_curvature(const Objective& f, const Box& center, const I
     std::unique_ptr<CurvatureRecorder> recorder;
     if (options.record_certificate) recorder = std::make_unique<CurvatureRecorder>(region);
     const double tolerance = options.relative_tolerance * max_width(region);
-    const int budget = failed ? std::min(options.max_boxes, 64) : options.max_boxes;
+    const int budget =
+        failed ? std::min(options.max_boxes, options.max_boxes_after_witness) : options.max_boxes;
     std::priority_queue<Pending> queue;
     queue.push({region, -HUGE_VAL});
     double settled = HUGE_VAL;  // min bound over boxes that need no more work

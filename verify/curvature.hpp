@@ -11,10 +11,28 @@ namespace gradcert::verify {
 
 struct CurvatureTrace;  // verify/certificate.hpp
 
+// The budgets and tolerances of the curvature search (docs/precision.md, "Budgets"). None affects
+// soundness: certified_lower is a rigorous bound and a witness is certified whatever their
+// values; they decide the work spent and so how tight the bound is.
 struct CurvatureOptions {
-    int max_boxes = 6000;
+    int max_boxes = 6000;  // boxes refined before certified_lower is reported as it stands
+    // Once a certified witness already shows λ_min < σ, only this many boxes are refined (the
+    // verdict is settled; the bound is for display). Default 64.
+    int max_boxes_after_witness = 64;
     double relative_tolerance = 1e-6;  // stop splitting boxes narrower than this × region width
     double gap_tolerance = 1e-7;  // σ_m mode: stop when certified and witness bounds are this close
+    // Witness candidates (floating-point proposals; each chosen one is certified rigorously):
+    // a grid of 2·witness_grid_1d + 1 points in 1-D, of (2·witness_grid_2d + 1)² points cut to
+    // the disc in 2-D, witness_random_points seeded points in the ball in higher dimensions
+    // (seed witness_seed), plus the 2d axis points. Defaults 200, 40, 2000, 2024.
+    int witness_grid_1d = 200;
+    int witness_grid_2d = 40;
+    int witness_random_points = 2000;
+    unsigned long long witness_seed = 2024;
+    int witnesses_certified = 3;  // candidates with the lowest estimated λ_min that are certified
+    // Candidates stay within (witness radius − cluster extent)·(1 − witness_margin) of the
+    // cluster's midpoint, so that they lie certainly within the radius. Default 1e-9.
+    double witness_margin = 1e-9;
     bool record_certificate = false;  // fill CurvatureResult::trace (docs/certificate.md)
 };
 

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "numerics/util/error.hpp"
+
 namespace gradcert::verify {
 
 std::string to_string(Evidence e) {
@@ -26,7 +28,7 @@ Evidence evidence_from_string(const std::string& s) {
     for (Evidence e : {Evidence::supported, Evidence::contradicted, Evidence::not_testable,
                        Evidence::inconclusive, Evidence::unstable})
         if (to_string(e) == s) return e;
-    throw std::invalid_argument("unknown evidence \"" + s + "\"");
+    throw InternalError("unknown evidence \"" + s + "\"");
 }
 
 nlohmann::json to_json(const ExperimentOutcome& o) {
@@ -87,7 +89,7 @@ ExperimentOutcome outcome_from_json(const nlohmann::json& j) {
                                 c.at("band").get<double>(), c.at("why").get<std::string>()});
         return o;
     } catch (const nlohmann::json::exception& e) {
-        throw std::invalid_argument(std::string("malformed experiment outcome: ") + e.what());
+        throw InternalError(std::string("malformed experiment outcome: ") + e.what());
     }
 }
 

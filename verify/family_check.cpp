@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <stdexcept>
 
 #include "numerics/expr/rational.hpp"
+#include "numerics/util/error.hpp"
 #include "numerics/util/stopwatch.hpp"
 #include "theory/kernel.hpp"
 #include "theory/kernel_laws.hpp"
@@ -83,7 +85,7 @@ Finding convexity_finding(const StageResult& s, const std::optional<IntervalM>& 
     return f;
 }
 
-CenteringCheck centering_between(const std::string& variant, const IntervalM& radius,
+CenteringCheck centering_between(CenteringVariant variant, const IntervalM& radius,
                                  const MinimizerResult& a, const MinimizerResult& b) {
     CenteringCheck c{variant, radius, IntervalM(0), {}};
     bool all_hold = true, all_fail = true, first = true;
@@ -165,7 +167,8 @@ void add_stage_links(StageGeometry& g, const FamilySpec& f, const FamilyCheckRes
     if (f.definition == Definition::sigma_nice) {
         IntervalM half = s.delta / 2;
         s.half_minimizers = g.minimizers(half);
-        s.centering.push_back(centering_between("half", theory::hazan_centering_radius(s.delta),
+        s.centering.push_back(centering_between(CenteringVariant::half,
+                                                theory::hazan_centering_radius(s.delta),
                                                 s.minimizers, *s.half_minimizers));
         return;
     }
@@ -173,7 +176,7 @@ void add_stage_links(StageGeometry& g, const FamilySpec& f, const FamilyCheckRes
     s.gamma = next->delta / s.delta;
     s.gamma_condition = gamma_finding(f, static_cast<size_t>(s.m - 1), *s.gamma);
     for (Centering c : theory::centering_variants(f.centering)) {
-        const std::string v(centering_name(c));
+        const CenteringVariant v = centering_variant(c);
         IntervalM radius = theory::centering_radius(c, s.delta, next->delta);
         s.centering.push_back(centering_between(v, radius, s.minimizers, next->minimizers));
         s.start_radius.push_back({v, theory::start_radius_factor(c, *s.gamma)});
@@ -198,6 +201,30 @@ Verdict stage_verdict(const StageResult& s) {
 }
 
 }  // namespace
+
+std::string_view centering_variant_name(CenteringVariant v) {
+    switch (v) {
+        case CenteringVariant::next:
+            return "next";
+        case CenteringVariant::gap:
+            return "gap";
+        case CenteringVariant::half:
+            return "half";
+    }
+    throw InternalError("centering_variant_name: invalid variant");
+}
+
+CenteringVariant centering_variant(Centering c) {
+    switch (c) {
+        case Centering::next:
+            return CenteringVariant::next;
+        case Centering::gap:
+            return CenteringVariant::gap;
+        case Centering::both:
+            break;
+    }
+    throw InternalError("centering_variant: `both` names two radii");
+}
 
 theory::Kernel family_kernel(const FamilySpec& f) {
     return spec_kernel(f);
@@ -225,8 +252,8 @@ FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& opt
     };
     MinimizerOptions minimizer = options.minimizer;
     if (options.progress) minimizer.progress = [&](int b) { report_progress(b); };
-    std::unique_ptr<StageGeometry> g =
-        make_stage_geometry(family, kernel, minimizer, options.curvature, options.use_separability);
+    std::unique_ptr<StageGeometry> g = make_stage_geometry(
+        family, kernel, minimizer, options.curvature, options.use_separability, options.lipschitz);
     r.method = g->method();
     r.lipschitz = g->lipschitz();
     r.kernel_mean_norm =
@@ -267,18 +294,6 @@ FamilyCheckResult check_family(const FamilySpec& family, const CheckOptions& opt
 
 FamilyCheckResult check_family(const FamilySpec& family) {
     return check_family(family, check_options(family));
-}
-
-int exit_status(Verdict overall) {
-    switch (overall) {
-        case Verdict::holds:
-            return 0;
-        case Verdict::fails:
-            return 1;
-        case Verdict::inconclusive:
-            return 3;
-    }
-    return 3;
 }
 
 }  // namespace gradcert::verify

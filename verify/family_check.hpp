@@ -13,19 +13,28 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "theory/kernel.hpp"
 #include "verify/curvature.hpp"
 #include "verify/family_file.hpp"
 #include "verify/global_minimizer.hpp"
+#include "verify/lipschitz.hpp"
 #include "verify/verdict.hpp"
 
 namespace gradcert::verify {
 
+// The radius one centering check compares against: the single-radius readings of new σ-nice
+// (theory::Centering `next`, R_m = δ_{m+1}, and `gap`, R_m = δ_m − δ_{m+1}) or Hazan's δ_m/2 of
+// σ-nice (`half`).
+enum class CenteringVariant { next, gap, half };
+std::string_view centering_variant_name(CenteringVariant v);  // "next", "gap", "half"
+// The variant of a single-radius theory::Centering (next or gap); std::logic_error for `both`.
+CenteringVariant centering_variant(Centering c);
+
 struct CenteringCheck {
-    std::string
-        variant;  // "next" (R_m = δ_{m+1}), "gap" (R_m = δ_m − δ_{m+1}), "half" (Hazan: δ_m/2)
+    CenteringVariant variant = CenteringVariant::next;
     IntervalM radius;    // R_m
     IntervalM distance;  // [min, max] of ‖x*_m − x*'‖ over candidate clusters
     Finding finding;
@@ -49,7 +58,7 @@ struct StageResult {
     std::optional<IntervalM> gamma;                  // δ_{m+1}/δ_m
     std::optional<Finding> gamma_condition;          // new σ-nice: γ_m ∈ [1/2, 1)
     std::optional<IntervalM> sufficient_bound;       // 2√(L_f E‖u‖(δ_m − δ_{m+1})/σ)
-    std::vector<std::pair<std::string, IntervalM>> start_radius;  // ρ_m per centering variant
+    std::vector<std::pair<CenteringVariant, IntervalM>> start_radius;  // ρ_m per variant
     Verdict verdict = Verdict::inconclusive;
     double seconds = 0;
 };
@@ -68,6 +77,7 @@ struct CheckOptions {
     std::function<void(const CheckProgress&)> progress;
     MinimizerOptions minimizer;
     CurvatureOptions curvature;
+    LipschitzOptions lipschitz;
     bool use_separability = true;  // solve separable families one coordinate at a time
     long precision_bits = 128;     // MPFR working precision of every enclosure
 };
@@ -93,9 +103,5 @@ FamilyCheckResult check_family(const FamilySpec& family);
 
 // The smoothing kernel a family names, in the family's dimension.
 theory::Kernel family_kernel(const FamilySpec& family);
-
-// Exit status of `gradcert check`: 0 all hold, 1 some condition fails, 3 none fail but some
-// inconclusive.
-int exit_status(Verdict overall);
 
 }  // namespace gradcert::verify

@@ -168,6 +168,16 @@ class FamilyReader {
 
     // ---- generic readers ------------------------------------------------------------------
 
+    // A name read by theory's parser (the one parser of that name), its InputError placed at n.
+    template <class Parser>
+    auto parsed_at(const toml::node& n, Parser parse, const std::string& text) const {
+        try {
+            return parse(text);
+        } catch (const InputError& e) {
+            fail_at(n, e.what());
+        }
+    }
+
     void check_keys(const toml::table& table, const std::string& where,
                     std::initializer_list<std::string_view> known) const {
         for (const auto& [key, value] : table) {
@@ -355,24 +365,9 @@ class FamilyReader {
         const int line = line_of(t);
         const toml::node& n = required(t, "kernel", "[smoothing] kernel", line);
         const std::string k = string_at(n, "kernel");
-        if (k == "uniform-ball")
-            spec.kernel = KernelName::uniform_ball;
-        else if (k == "gaussian-unit")
-            spec.kernel = KernelName::gaussian_unit;
-        else if (k == "gaussian")
-            spec.kernel = KernelName::gaussian;
-        else if (k == "uniform-cube")
-            spec.kernel = KernelName::uniform_cube;
-        else if (k == "laplace")
-            spec.kernel = KernelName::laplace;
-        else if (k == "student-t" || k == "cauchy")
-            spec.kernel = KernelName::student_t;
-        else if (k == "stable")
-            spec.kernel = KernelName::stable;
-        else
-            fail_at(n, "unknown kernel " + in_quotes(k) +
-                           " (known: uniform-ball, gaussian-unit, gaussian, uniform-cube, laplace, "
-                           "student-t, cauchy, stable)");
+        // "cauchy" is the family file's name for student-t with nu = 1.
+        spec.kernel =
+            k == "cauchy" ? KernelKind::student_t : parsed_at(n, theory::parse_kernel_kind, k);
         read_kernel_parameters(t, k, line, spec);
     }
 
@@ -485,15 +480,7 @@ class FamilyReader {
         const int line = line_of(t);
         const toml::node& d = required(t, "definition", "[check] definition", line);
         const std::string def = string_at(d, "definition");
-        if (def == "sigma-nice")
-            spec.definition = Definition::sigma_nice;
-        else if (def == "new-sigma-nice")
-            spec.definition = Definition::new_sigma_nice;
-        else if (def == "sigma-m-nice")
-            spec.definition = Definition::sigma_m_nice;
-        else
-            fail_at(d, "unknown definition " + in_quotes(def) +
-                           " (known: sigma-nice, new-sigma-nice, sigma-m-nice)");
+        spec.definition = parsed_at(d, theory::parse_definition, def);
         if (const toml::node* s = t.get("sigma")) {
             const Literal sigma = number_at(*s, "sigma");
             if (sigma.exact <= 0) fail(sigma.line, "sigma = " + sigma.text + " is not > 0");
@@ -503,16 +490,7 @@ class FamilyReader {
             fail(line, "[check] sigma is required for definition = " + def);
         }
         if (const toml::node* c = t.get("centering")) {
-            const std::string centering = string_at(*c, "centering");
-            if (centering == "next")
-                spec.centering = Centering::next;
-            else if (centering == "gap")
-                spec.centering = Centering::gap;
-            else if (centering == "both")
-                spec.centering = Centering::both;
-            else
-                fail_at(*c,
-                        "unknown centering " + in_quotes(centering) + " (known: next, gap, both)");
+            spec.centering = parsed_at(*c, theory::parse_centering, string_at(*c, "centering"));
         }
         if (const toml::node* p = t.get("precision_bits"))
             spec.precision_bits =
@@ -545,53 +523,10 @@ class FamilyReader {
 
 }  // namespace
 
-std::string_view kernel_name(KernelName k) {
-    switch (k) {
-        case KernelName::uniform_ball:
-            return "uniform-ball";
-        case KernelName::gaussian_unit:
-            return "gaussian-unit";
-        case KernelName::gaussian:
-            return "gaussian";
-        case KernelName::uniform_cube:
-            return "uniform-cube";
-        case KernelName::laplace:
-            return "laplace";
-        case KernelName::student_t:
-            return "student-t";
-        case KernelName::stable:
-            return "stable";
-    }
-    return "?";
-}
-
 theory::Kernel spec_kernel(const FamilySpec& f) {
-    theory::Kernel k{theory::Kernel::Kind::gaussian, f.dim};
-    switch (f.kernel) {
-        case KernelName::uniform_ball:
-            k.kind = theory::Kernel::Kind::uniform_ball;
-            break;
-        case KernelName::gaussian_unit:
-            k.kind = theory::Kernel::Kind::gaussian_unit;
-            break;
-        case KernelName::gaussian:
-            k.kind = theory::Kernel::Kind::gaussian;
-            break;
-        case KernelName::uniform_cube:
-            k.kind = theory::Kernel::Kind::uniform_cube;
-            break;
-        case KernelName::laplace:
-            k.kind = theory::Kernel::Kind::laplace;
-            break;
-        case KernelName::student_t:
-            k.kind = theory::Kernel::Kind::student_t;
-            k.nu = f.kernel_nu;
-            break;
-        case KernelName::stable:
-            k.kind = theory::Kernel::Kind::stable;
-            k.alpha = f.kernel_alpha;
-            break;
-    }
+    theory::Kernel k{f.kernel, f.dim};
+    if (f.kernel == KernelKind::student_t) k.nu = f.kernel_nu;
+    if (f.kernel == KernelKind::stable) k.alpha = f.kernel_alpha;
     return k;
 }
 

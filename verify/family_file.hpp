@@ -47,24 +47,16 @@
 
 namespace gradcert::verify {
 
-enum class KernelName {
-    uniform_ball,
-    gaussian_unit,
-    gaussian,
-    uniform_cube,
-    laplace,
-    student_t,  // also "cauchy" (ν = 1)
-    stable
-};
-// The niceness definitions and centering variants are theory's (theory/nice.hpp, where `both`
-// is documented); their names are theory::definition_name / centering_name.
+// The kernel kinds, niceness definitions and centering variants are theory's (theory/kernel.hpp,
+// theory/nice.hpp, where `both` is documented); their names are theory::kernel_kind_name,
+// definition_name and centering_name, and theory's parse_* read them.
+using KernelKind = theory::Kernel::Kind;
 using theory::Centering;
 using theory::centering_name;
 using theory::Definition;
 using theory::definition_name;
 
-// "uniform-ball", "gaussian-unit", "gaussian", "uniform-cube", "laplace", "student-t", "stable"
-std::string_view kernel_name(KernelName k);
+using theory::kernel_kind_name;
 
 // δ_m = δ_1((M − m + 1)/M)^p, m = 1..M (docs/mathematics.md §5; δ_{M+1} = 0 is not a stage).
 struct PolynomialSchedule {
@@ -95,7 +87,7 @@ struct FamilySpec {
     expr::Expr f;
     expr::Decomposition decomposition;
     std::vector<std::pair<IntervalM, IntervalM>> domain;  // enclosed box [lo_i, hi_i]
-    KernelName kernel = KernelName::gaussian;
+    KernelKind kernel = KernelKind::gaussian;
     int kernel_nu = 0;                      // student-t (cauchy: 1)
     IntervalM kernel_alpha = IntervalM(2);  // stable: enclosure of kernel_alpha_text
     std::string kernel_alpha_text;          // stable: alpha as written

@@ -7,8 +7,10 @@
 #include <optional>
 #include <queue>
 #include <random>
+#include <stdexcept>
 
 #include "numerics/linalg/krawczyk.hpp"
+#include "numerics/util/error.hpp"
 #include "verify/certificate.hpp"
 
 namespace gradcert::verify {
@@ -26,11 +28,12 @@ Eigen::VectorXd project(const Eigen::VectorXd& p, const Domain& domain) {
 
 // Projected descent with backtracking (any decrease) on the estimate; the Newton direction is
 // used when the Hessian estimate is positive definite, the negative gradient otherwise.
-Eigen::VectorXd local_descent(const Objective& f, Eigen::VectorXd x, const Domain& domain) {
+Eigen::VectorXd local_descent(const Objective& f, Eigen::VectorXd x, const Domain& domain,
+                              const MinimizerOptions& options) {
     double fx = f.value_estimate(x);
-    for (int it = 0; it < 200; ++it) {
+    for (int it = 0; it < options.descent_iterations; ++it) {
         Eigen::VectorXd g = f.gradient_estimate(x);
-        if (!g.allFinite() || g.norm() < 1e-14) break;
+        if (!g.allFinite() || g.norm() < options.descent_gradient_tolerance) break;
         Eigen::VectorXd dir = -g;
         Eigen::LLT<Eigen::MatrixXd> llt(f.hessian_estimate(x));
         if (llt.info() == Eigen::Success) {
@@ -39,11 +42,11 @@ Eigen::VectorXd local_descent(const Objective& f, Eigen::VectorXd x, const Domai
         }
         double t = 1.0;
         bool moved = false;
-        for (int k = 0; k < 40; ++k, t *= 0.5) {
+        for (int k = 0; k < options.descent_backtracks; ++k, t *= 0.5) {
             Eigen::VectorXd y = project(x + t * dir, domain);
             double fy = f.value_estimate(y);
             if (std::isfinite(fy) && fy < fx) {
-                moved = (y - x).norm() > 1e-15 * (1 + x.norm());
+                moved = (y - x).norm() > options.descent_move_tolerance * (1 + x.norm());
                 x = y;
                 fx = fy;
                 break;
@@ -54,13 +57,15 @@ Eigen::VectorXd local_descent(const Objective& f, Eigen::VectorXd x, const Domai
     return x;
 }
 
-std::vector<Eigen::VectorXd> start_points(const Box& domain, int per_dim) {  // outer box
+std::vector<Eigen::VectorXd> start_points(const Box& domain,  // outer box
+                                          const MinimizerOptions& options) {
+    const int per_dim = options.starts_per_dim;
     const int d = static_cast<int>(domain.size());
     Eigen::VectorXd lo(d), hi(d);
     for (int i = 0; i < d; ++i) lo[i] = domain[i].lower_double(), hi[i] = domain[i].upper_double();
     std::vector<Eigen::VectorXd> starts;
     double grid = std::pow(per_dim, d);
-    if (grid <= 4096) {
+    if (grid <= options.max_grid_starts) {
         std::vector<int> idx(d, 0);
         for (int n = 0; n < static_cast<int>(grid); ++n) {
             Eigen::VectorXd p(d);
@@ -69,9 +74,9 @@ std::vector<Eigen::VectorXd> start_points(const Box& domain, int per_dim) {  // 
             for (int i = 0; i < d && ++idx[i] == per_dim; ++i) idx[i] = 0;
         }
     } else {
-        std::mt19937_64 rng(12345);  // fixed: the proposal is reproducible
+        std::mt19937_64 rng(options.start_seed);  // fixed: the proposal is reproducible
         std::uniform_real_distribution<double> u(0.0, 1.0);
-        for (int n = 0; n < 256; ++n) {
+        for (int n = 0; n < options.random_starts; ++n) {
             Eigen::VectorXd p(d);
             for (int i = 0; i < d; ++i) p[i] = lo[i] + (hi[i] - lo[i]) * u(rng);
             starts.push_back(p);
@@ -256,7 +261,9 @@ MinimizerCluster make_cluster(const Objective& f, const std::vector<Leaf>& leave
         c.unique_stationary = true;
     } else if (c.interior) {
         // A minimizer inside an interior cluster is stationary: prove there is only one.
-        Box wide = inflate(c.box, IntervalM(std::max(1e-12, 0.05 * max_width(c.box))));
+        Box wide =
+            inflate(c.box, IntervalM(std::max(options.min_cluster_inflation,
+                                              options.cluster_inflation * max_width(c.box))));
         if (interior(wide, domain)) {
             KrawczykResult<Mpfr> r = krawczyk_on_gradient(f, wide);
             if (r.verdict == KrawczykVerdict::unique_zero) {
@@ -286,11 +293,24 @@ void record_cluster(MinimizerRecorder& rec, const std::vector<Leaf>& leaves,
 
 }  // namespace
 
-Eigen::VectorXd estimate_global_minimizer(const Objective& f, const Domain& domain, int per_dim) {
+std::string_view search_status_note(SearchStatus status) {
+    switch (status) {
+        case SearchStatus::complete:
+            return "";
+        case SearchStatus::budget_exhausted:
+            return "box budget exhausted: unresolved boxes are kept as candidate clusters";
+        case SearchStatus::coordinate_budget_exhausted:
+            return "box budget exhausted in some coordinate";
+    }
+    throw InternalError("search_status_note: invalid status");
+}
+
+Eigen::VectorXd estimate_global_minimizer(const Objective& f, const Domain& domain,
+                                          const MinimizerOptions& options) {
     Eigen::VectorXd best = project(box_mid(domain.outer()), domain);
     double best_value = f.value_estimate(best);
-    for (const Eigen::VectorXd& s : start_points(domain.outer(), per_dim)) {
-        Eigen::VectorXd x = local_descent(f, project(s, domain), domain);
+    for (const Eigen::VectorXd& s : start_points(domain.outer(), options)) {
+        Eigen::VectorXd x = local_descent(f, project(s, domain), domain, options);
         double v = f.value_estimate(x);
         if (v < best_value) best = x, best_value = v;
     }
@@ -302,7 +322,7 @@ MinimizerResult enclose_global_minimizers(const Objective& f, const Domain& doma
     MinimizerResult result;
     std::unique_ptr<MinimizerRecorder> recorder;
     if (options.record_certificate) recorder = std::make_unique<MinimizerRecorder>(domain.outer());
-    result.best_point = estimate_global_minimizer(f, domain, options.starts_per_dim);
+    result.best_point = estimate_global_minimizer(f, domain, options);
     double ub = std::numeric_limits<double>::infinity();
     auto try_upper_bound = [&](const Eigen::VectorXd& p) {
         if (!in_domain(p, domain)) return;
@@ -317,7 +337,7 @@ MinimizerResult enclose_global_minimizers(const Objective& f, const Domain& doma
     std::priority_queue<Pending> queue;
     queue.push({domain.outer(), -std::numeric_limits<double>::infinity()});  // ⊇ domain
     std::vector<Leaf> leaves;
-    const double krawczyk_width = 0.05 * max_width(domain.outer());
+    const double krawczyk_width = options.krawczyk_width_fraction * max_width(domain.outer());
     while (!queue.empty()) {
         Pending item = queue.top();
         queue.pop();
@@ -329,7 +349,7 @@ MinimizerResult enclose_global_minimizers(const Objective& f, const Domain& doma
             continue;
         }
         ++result.boxes_processed;
-        if (options.progress && result.boxes_processed % 4096 == 0)
+        if (options.progress && result.boxes_processed % options.progress_every == 0)
             options.progress(result.boxes_processed);
         Box x = item.box;
         Jet<IntervalM> j = f.enclose(x);
@@ -373,9 +393,8 @@ MinimizerResult enclose_global_minimizers(const Objective& f, const Domain& doma
         queue.push({left, j.value.lower_double(), kids.first});
         queue.push({right, j.value.lower_double(), kids.second});
     }
-    result.complete = result.boxes_processed < options.max_boxes;
-    if (!result.complete)
-        result.note = "box budget exhausted: unresolved boxes are kept as candidate clusters";
+    result.status = result.boxes_processed < options.max_boxes ? SearchStatus::complete
+                                                               : SearchStatus::budget_exhausted;
 
     std::vector<Leaf> kept;
     for (Leaf& l : leaves) {

@@ -6,8 +6,10 @@
 
 namespace gradcert::verify {
 
+// Budgets of the search (docs/precision.md, "Budgets"); the result is a rigorous enclosure
+// whatever their values, they decide how tight it is.
 struct LipschitzOptions {
-    int max_boxes = 4000;
+    int max_boxes = 4000;        // boxes refined before the enclosure is returned as it stands
     double relative_gap = 1e-3;  // stop when upper ≤ lower·(1 + gap)
 };
 

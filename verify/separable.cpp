@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "numerics/util/error.hpp"
 #include "verify/box.hpp"
 
 namespace gradcert::verify {
@@ -13,7 +14,7 @@ int monomial_coordinate(const expr::Monomial& m) {
     int found = -1;
     for (size_t i = 0; i < m.exponents.size(); ++i)
         if (m.exponents[i] != 0) {
-            if (found >= 0) throw std::invalid_argument("split_separable: mixed monomial");
+            if (found >= 0) throw InternalError("split_separable: mixed monomial");
             found = static_cast<int>(i);
         }
     return found;
@@ -24,8 +25,7 @@ int ridge_coordinate(const expr::RidgeTerm& r) {
     int found = -1;
     for (size_t i = 0; i < r.w.size(); ++i)
         if (!(r.w[i].is_point() && r.w[i].lower() == 0)) {
-            if (found >= 0)
-                throw std::invalid_argument("split_separable: ridge term mixes coordinates");
+            if (found >= 0) throw InternalError("split_separable: ridge term mixes coordinates");
             found = static_cast<int>(i);
         }
     return found;

@@ -34,11 +34,12 @@ std::string delta_key(const IntervalM& delta) {
 class DirectGeometry : public StageGeometry {
   public:
     DirectGeometry(const FamilySpec& family, const theory::Kernel& kernel,
-                   const MinimizerOptions& m, const CurvatureOptions& c)
+                   const MinimizerOptions& m, const CurvatureOptions& c, const LipschitzOptions& l)
         : family_(family),
           kernel_(kernel),
           minimizer_(m),
           curvature_(c),
+          lipschitz_(l),
           domain_(make_domain(family.domain)) {}
 
     std::string method() const override {
@@ -54,7 +55,7 @@ class DirectGeometry : public StageGeometry {
     }
     // Over the outer box ⊇ domain: still an upper bound of max ‖∇f‖ on the domain.
     IntervalM lipschitz() override {
-        return lipschitz_on_box(objective(IntervalM(0)), domain_.outer());
+        return lipschitz_on_box(objective(IntervalM(0)), domain_.outer(), lipschitz_);
     }
     double value_estimate(const IntervalM& delta, const Eigen::VectorXd& x) override {
         return objective(delta).value_estimate(x);
@@ -71,6 +72,7 @@ class DirectGeometry : public StageGeometry {
     theory::Kernel kernel_;
     MinimizerOptions minimizer_;
     CurvatureOptions curvature_;
+    LipschitzOptions lipschitz_;
     Domain domain_;
     std::map<std::string, Objective> cache_;
 };
@@ -142,11 +144,13 @@ std::shared_ptr<const CurvatureTrace> curvature_trace(
 class SeparableGeometry : public StageGeometry {
   public:
     SeparableGeometry(const FamilySpec& family, const theory::Kernel& kernel,
-                      const MinimizerOptions& m, const CurvatureOptions& c)
+                      const MinimizerOptions& m, const CurvatureOptions& c,
+                      const LipschitzOptions& l)
         : family_(family),
           kernel_(kernel),
           minimizer_(m),
           curvature_(c),
+          lipschitz_(l),
           pieces_(split_separable(family.decomposition)) {
         for (const SeparablePiece& p : pieces_) unique_keys_[p.key] = &p;
     }
@@ -162,19 +166,20 @@ class SeparableGeometry : public StageGeometry {
         std::vector<const MinimizerResult*> parts;
         MinimizerResult out;
         out.min_value = IntervalM(0);
-        out.complete = true;
+        bool complete = true;
         out.best_point = Eigen::VectorXd(family_.dim);
         for (int i = 0; i < family_.dim; ++i) {
             const MinimizerResult& r = piece_minimizers(i, delta);
             parts.push_back(&r);
             out.min_value += r.min_value;
             out.boxes_processed += r.boxes_processed;
-            out.complete = out.complete && r.complete;
+            complete = complete && r.complete();
             out.best_point[i] = r.best_point[0];
         }
-        out.clusters = product_clusters(parts, 16);
+        out.clusters =
+            product_clusters(parts, static_cast<size_t>(minimizer_.max_product_clusters));
         if (minimizer_.record_certificate) out.trace = coordinate_traces(parts);
-        if (!out.complete) out.note = "box budget exhausted in some coordinate";
+        out.status = complete ? SearchStatus::complete : SearchStatus::coordinate_budget_exhausted;
         return out;
     }
 
@@ -224,7 +229,8 @@ class SeparableGeometry : public StageGeometry {
             auto it = memo.find(key);
             if (it == memo.end()) {
                 Box side = make_box({family_.domain[i]});
-                it = memo.emplace(key, lipschitz_on_box(piece_objective(i, IntervalM(0)), side))
+                it = memo.emplace(key, lipschitz_on_box(piece_objective(i, IntervalM(0)), side,
+                                                        lipschitz_))
                          .first;
             }
             sum_sq += sqr(it->second);
@@ -284,6 +290,7 @@ class SeparableGeometry : public StageGeometry {
     theory::Kernel kernel_;
     MinimizerOptions minimizer_;
     CurvatureOptions curvature_;
+    LipschitzOptions lipschitz_;
     std::vector<SeparablePiece> pieces_;
     std::map<std::string, const SeparablePiece*> unique_keys_;
     std::map<std::string, Objective> objectives_;
@@ -293,14 +300,12 @@ class SeparableGeometry : public StageGeometry {
 
 }  // namespace
 
-std::unique_ptr<StageGeometry> make_stage_geometry(const FamilySpec& family,
-                                                   const theory::Kernel& kernel,
-                                                   const MinimizerOptions& minimizer,
-                                                   const CurvatureOptions& curvature,
-                                                   bool use_separability) {
+std::unique_ptr<StageGeometry> make_stage_geometry(
+    const FamilySpec& family, const theory::Kernel& kernel, const MinimizerOptions& minimizer,
+    const CurvatureOptions& curvature, bool use_separability, const LipschitzOptions& lipschitz) {
     if (use_separability && family.dim > 1 && family.decomposition.separable())
-        return std::make_unique<SeparableGeometry>(family, kernel, minimizer, curvature);
-    return std::make_unique<DirectGeometry>(family, kernel, minimizer, curvature);
+        return std::make_unique<SeparableGeometry>(family, kernel, minimizer, curvature, lipschitz);
+    return std::make_unique<DirectGeometry>(family, kernel, minimizer, curvature, lipschitz);
 }
 
 }  // namespace gradcert::verify

@@ -10,6 +10,7 @@
 #include "verify/curvature.hpp"
 #include "verify/family_file.hpp"
 #include "verify/global_minimizer.hpp"
+#include "verify/lipschitz.hpp"
 
 namespace gradcert::verify {
 
@@ -37,6 +38,7 @@ std::unique_ptr<StageGeometry> make_stage_geometry(const FamilySpec& family,
                                                    const theory::Kernel& kernel,
                                                    const MinimizerOptions& minimizer,
                                                    const CurvatureOptions& curvature,
-                                                   bool use_separability);
+                                                   bool use_separability,
+                                                   const LipschitzOptions& lipschitz = {});
 
 }  // namespace gradcert::verify

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "numerics/autodiff/jet.hpp"
+#include "numerics/util/error.hpp"
 
 namespace gradcert {
 
@@ -24,7 +25,7 @@ template <class S>
 S intersect_enclosures(const S& a, const S& b) {
     std::optional<S> r = intersect(a, b);
     // Two rigorous enclosures of the same quantity always overlap.
-    if (!r) throw std::logic_error("centered form: disjoint enclosures (soundness bug)");
+    if (!r) throw InternalError("centered form: disjoint enclosures (soundness bug)");
     return *r;
 }
 

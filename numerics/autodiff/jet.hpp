@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "numerics/autodiff/scalar_ops.hpp"
+#include "numerics/util/error.hpp"
 
 namespace gradcert {
 
@@ -63,14 +64,14 @@ typename Jet<S>::Matrix zero_matrix(int n) {
 }
 
 inline void require_valid_dimension(int n) {
-    if (n < 0) throw std::invalid_argument("Jet: negative dimension " + std::to_string(n));
+    if (n < 0) throw InternalError("Jet: negative dimension " + std::to_string(n));
 }
 
 template <class S>
 void require_same_dimension(const Jet<S>& a, const Jet<S>& b) {
     if (a.dim() != b.dim())
-        throw std::invalid_argument("Jet: operands of dimension " + std::to_string(a.dim()) +
-                                    " and " + std::to_string(b.dim()));
+        throw InternalError("Jet: operands of dimension " + std::to_string(a.dim()) + " and " +
+                            std::to_string(b.dim()));
 }
 
 template <class S>
@@ -225,8 +226,8 @@ template <class S>
 Jet<S> Jet<S>::variable(const S& x, int i, int n) {
     jet_detail::require_valid_dimension(n);
     if (i < 0 || i >= n)
-        throw std::invalid_argument("Jet::variable: index " + std::to_string(i) +
-                                    " outside dimension " + std::to_string(n));
+        throw InternalError("Jet::variable: index " + std::to_string(i) + " outside dimension " +
+                            std::to_string(n));
     Jet r = constant(x, n);
     r.grad[i] = S(1);
     return r;
@@ -500,11 +501,11 @@ Jet<S> abs(Jet<S> u) {
     if constexpr (is_interval_v<S>) {
         if (certainly_positive(u.value)) return u;
         if (certainly_negative(u.value)) return -std::move(u);
-        throw std::domain_error("Jet abs: argument possibly zero, |u| not twice differentiable");
+        throw DomainError("Jet abs: argument possibly zero, |u| not twice differentiable");
     } else {
         if (u.value > 0) return u;
         if (u.value < 0) return -std::move(u);
-        throw std::domain_error("Jet abs: argument zero, |u| not twice differentiable");
+        throw DomainError("Jet abs: argument zero, |u| not twice differentiable");
     }
 }
 

@@ -234,8 +234,8 @@ std::string to_string(SubsetMode m) {
     return m == SubsetMode::balanced ? "balanced" : "first";
 }
 
-TrainConfig parse_train_config(std::string_view text, const std::string& source,
-                               const fs::path& base_dir) {
+ValidTrainConfig parse_train_config(std::string_view text, const std::string& source,
+                                    const fs::path& base_dir) {
     toml::table root;
     try {
         root = toml::parse(text, source);
@@ -285,12 +285,10 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source,
     Section probe(subtable(root, "probe", source), "probe", source);
     read_probe(probe, cfg.probe);
     probe.reject_unknown();
-    validate_config(cfg);
-    check_model_name(cfg);
-    return cfg;
+    return validate_train_config(std::move(cfg));
 }
 
-TrainConfig load_train_config(const fs::path& file) {
+ValidTrainConfig load_train_config(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw_input_error(file.string(), "cannot open the configuration file");
     std::stringstream ss;
@@ -306,6 +304,12 @@ namespace {
 }
 
 }  // namespace
+
+ValidTrainConfig validate_train_config(TrainConfig cfg, ModelNames names) {
+    validate_config(cfg);
+    if (names == ModelNames::zoo) check_model_name(cfg);
+    return ValidTrainConfig(std::move(cfg), names);
+}
 
 void check_model_name(const TrainConfig& cfg) {
     const std::vector<std::string> models = model_names();

@@ -7,6 +7,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "numerics/engine/augment.hpp"
@@ -87,12 +88,39 @@ struct TrainConfig {
     std::filesystem::path base_dir = ".";
 };
 
-// Reads and validates a TOML run configuration (validate_config and check_model_name). Unknown
-// tables or keys, wrong types and values out of range throw gradcert::InputError("<file>:<line>:
-// <problem>").
-TrainConfig load_train_config(const std::filesystem::path& file);
-TrainConfig parse_train_config(std::string_view toml, const std::string& source,
-                               const std::filesystem::path& base_dir);
+// Which model names a validation accepts: the zoo's (model_names()), or any, for runs that build
+// their model with TrainOptions::model_factory (tests' hand-written models).
+enum class ModelNames { zoo, any };
+
+// A configuration that passed validate_config (and check_model_name unless ModelNames::any): the
+// only way to make one is validate_train_config, so a function taking it needs no re-check. A
+// configuration is validated once, at the boundary (the file reader, or train() for one built in
+// code); docs/engine.md.
+// Read-only: to change a value, copy it out (TrainConfig c = valid;) and validate again.
+class ValidTrainConfig {
+  public:
+    const TrainConfig& get() const { return cfg_; }
+    operator const TrainConfig&() const { return cfg_; }  // NOLINT: a validated config is one
+    ModelNames model_names() const { return model_names_; }
+
+  private:
+    ValidTrainConfig(TrainConfig cfg, ModelNames names)
+        : cfg_(std::move(cfg)), model_names_(names) {}
+    friend ValidTrainConfig validate_train_config(TrainConfig cfg, ModelNames names);
+    TrainConfig cfg_;
+    ModelNames model_names_;
+};
+
+// validate_config, then check_model_name unless `names` is ModelNames::any; throws InputError
+// naming cfg.source.
+ValidTrainConfig validate_train_config(TrainConfig cfg, ModelNames names = ModelNames::zoo);
+
+// Reads and validates a TOML run configuration (validate_train_config with the zoo's names).
+// Unknown tables or keys, wrong types and values out of range throw
+// gradcert::InputError("<file>:<line>: <problem>").
+ValidTrainConfig load_train_config(const std::filesystem::path& file);
+ValidTrainConfig parse_train_config(std::string_view toml, const std::string& source,
+                                    const std::filesystem::path& base_dir);
 
 // Upper bounds of validate_config. More OpenMP threads than kMaxThreads crash the OpenMP runtime
 // (100000 threads segfaulted mid-run) and gain nothing on any machine this engine targets; a
@@ -103,6 +131,7 @@ inline constexpr int kMaxWidthMultiplier = 64;
 
 // Static checks that need no data (names, ranges); throws InputError naming cfg.source. The
 // model name is checked separately (check_model_name), since tests may train their own models.
+// Both are called by validate_train_config; call that instead.
 void validate_config(const TrainConfig& cfg);
 // Throws InputError naming cfg.source unless cfg.model.name is one of model_names().
 void check_model_name(const TrainConfig& cfg);

@@ -12,6 +12,7 @@
 #include <new>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 
 #include "numerics/engine/checkpoint.hpp"
 #include "numerics/engine/data_batch.hpp"
@@ -79,9 +80,14 @@ std::string first_difference(const nlohmann::json& a, const nlohmann::json& b,
 
 class TrainingRun {
   public:
-    TrainingRun(const TrainConfig& cfg, const DataSplit& data, const fs::path& out,
+    TrainingRun(const ValidTrainConfig& cfg, const DataSplit& data, const fs::path& out,
                 const TrainOptions& options)
-        : cfg_(cfg), data_(data), out_(out), options_(options), progress_(options.progress) {}
+        : cfg_(cfg.get()),
+          model_names_(cfg.model_names()),
+          data_(data),
+          out_(out),
+          options_(options),
+          progress_(options.progress) {}
 
     TrainResult run();
 
@@ -103,7 +109,8 @@ class TrainingRun {
         return reads_files() && (!options_.communicator || options_.communicator->rank() == 0);
     }
 
-    const TrainConfig& cfg_;
+    const TrainConfig& cfg_;  // validated (ValidTrainConfig)
+    ModelNames model_names_;
     const DataSplit& data_;
     fs::path out_;
     const TrainOptions& options_;
@@ -151,7 +158,11 @@ void check_model_size(const ModelSpec& spec) {
 
 void TrainingRun::build() {
     const ModelSpec spec = model_spec_for(cfg_, data_.train);
-    if (!options_.model_factory) check_model_name(cfg_);
+    // The zoo builds the model only from a configuration whose name was validated against it.
+    if (!options_.model_factory && model_names_ != ModelNames::zoo)
+        throw InternalError(cfg_.source +
+                            ": a configuration validated for any model name "
+                            "reached the model zoo");
     try {
         if (!options_.model_factory) check_model_size(spec);
         model_ = (options_.model_factory ? options_.model_factory
@@ -518,18 +529,18 @@ bool TrainingRun::run_epoch(int epoch) {
         rec.test_acc, train_seconds + probe_seconds,
         done * static_cast<double>(b) / std::max(train_seconds, 1e-9)));
     if (diverged) {
-        result_.status = "diverged";
+        result_.status = RunStatus::diverged;
         return false;
     }
     next_epoch_ = epoch + 1;
     write_checkpoint_now(offsets);
     if (options_.on_epoch && !options_.on_epoch(rec)) {
-        result_.status = "stopped";
+        result_.status = RunStatus::stopped;
         return false;
     }
     if (options_.stop_after_epoch > 0 && rec.epoch >= options_.stop_after_epoch &&
         rec.epoch < cfg_.run.epochs) {
-        result_.status = "stopped";
+        result_.status = RunStatus::stopped;
         return false;
     }
     return true;
@@ -539,7 +550,7 @@ TrainResult TrainingRun::run() {
     ThreadScope threads_scope(cfg_.run.threads);
     build();
     if (!restore()) start_fresh();
-    result_.status = "finished";
+    result_.status = RunStatus::finished;
     try {
         for (int e = next_epoch_; e < cfg_.run.epochs; ++e)
             if (!run_epoch(e)) break;
@@ -554,7 +565,7 @@ TrainResult TrainingRun::run() {
     result_.steps = step_;
     result_.wall_seconds = wall_base_ + seconds_since(started_);
     if (writes_files()) {
-        manifest_["status"] = result_.status;
+        manifest_["status"] = run_status_name(result_.status);
         manifest_["finished"] = utc_now();
         manifest_["steps"] = step_;
         manifest_["epochs_done"] = result_.epochs.size();
@@ -576,6 +587,18 @@ TrainResult TrainingRun::run() {
 
 }  // namespace
 
+std::string_view run_status_name(RunStatus status) {
+    switch (status) {
+        case RunStatus::finished:
+            return "finished";
+        case RunStatus::diverged:
+            return "diverged";
+        case RunStatus::stopped:
+            return "stopped";
+    }
+    throw std::logic_error("run_status_name: invalid status");
+}
+
 ModelSpec model_spec_for(const TrainConfig& cfg, const Dataset& train) {
     ModelSpec spec;
     spec.name = cfg.model.name;
@@ -587,18 +610,33 @@ ModelSpec model_spec_for(const TrainConfig& cfg, const Dataset& train) {
     return spec;
 }
 
-TrainResult train(const TrainConfig& cfg, const DataSplit& data, const fs::path& out,
+namespace {
+
+ModelNames accepted_names(const TrainOptions& options) {
+    return options.model_factory ? ModelNames::any : ModelNames::zoo;
+}
+
+}  // namespace
+
+TrainResult train(const ValidTrainConfig& cfg, const DataSplit& data, const fs::path& out,
                   const TrainOptions& options) {
     require_engine_isa();
-    validate_config(cfg);
     TrainingRun run(cfg, data, out, options);
     return run.run();
 }
 
-TrainResult train(const TrainConfig& cfg, const fs::path& out, const TrainOptions& options) {
-    validate_config(cfg);
+TrainResult train(const TrainConfig& cfg, const DataSplit& data, const fs::path& out,
+                  const TrainOptions& options) {
+    return train(validate_train_config(cfg, accepted_names(options)), data, out, options);
+}
+
+TrainResult train(const ValidTrainConfig& cfg, const fs::path& out, const TrainOptions& options) {
     const DataSplit data = load_training_data(cfg);
     return train(cfg, data, out, options);
+}
+
+TrainResult train(const TrainConfig& cfg, const fs::path& out, const TrainOptions& options) {
+    return train(validate_train_config(cfg, accepted_names(options)), out, options);
 }
 
 std::string git_revision() {

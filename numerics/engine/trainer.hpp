@@ -20,6 +20,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "numerics/engine/config.hpp"
@@ -39,10 +40,10 @@ struct TrainOptions {
     bool resume = false;
     ProgressMode progress = ProgressMode::none;
     // > 0: return right after epoch k is checkpointed, as if the process were killed there
-    // (status "stopped"); used to test resuming.
+    // (RunStatus::stopped); used to test resuming.
     int stop_after_epoch = 0;
-    // Called after every epoch (after its checkpoint); returning false stops the run (status
-    // "stopped").
+    // Called after every epoch (after its checkpoint); returning false stops the run
+    // (RunStatus::stopped).
     std::function<bool(const EpochRecord&)> on_epoch;
     // Builds the model instead of make_model (tests use small hand-written models).
     ModelFactory model_factory;
@@ -52,8 +53,16 @@ struct TrainOptions {
     std::shared_ptr<Communicator> communicator;
 };
 
+// How a run ended. The manifest and reports write run_status_name(status).
+enum class RunStatus {
+    finished,  // every configured epoch ran
+    diverged,  // a non-finite loss ended the run
+    stopped    // stopped early on request (TrainOptions::stop_after_epoch or on_epoch)
+};
+std::string_view run_status_name(RunStatus status);  // "finished", "diverged", "stopped"
+
 struct TrainResult {
-    std::string status;               // "finished", "diverged" (non-finite loss) or "stopped"
+    RunStatus status = RunStatus::finished;
     std::vector<EpochRecord> epochs;  // all epochs of the run, including those before a resume
     std::vector<ProbeRecord> probes;  // all probes of the run
     std::uint64_t steps = 0;
@@ -65,13 +74,19 @@ struct TrainResult {
 
 // Runs (or resumes) the training described by `cfg`, writing epochs.csv, steps.jsonl,
 // manifest.json and checkpoint.bin into `out` (created if needed); with `out` empty nothing is
-// written and nothing can be resumed. Throws InputError naming cfg.source for a bad
-// configuration, missing data, or an `out` that already holds a run while resume is false.
+// written and nothing can be resumed. Throws InputError naming cfg.source for missing data or an
+// `out` that already holds a run while resume is false. A ValidTrainConfig (load_train_config)
+// is not validated again; a plain TrainConfig is validated once here (validate_train_config;
+// any model name when options.model_factory is set), InputError naming cfg.source.
+TrainResult train(const ValidTrainConfig& cfg, const std::filesystem::path& out,
+                  const TrainOptions& options = {});
 TrainResult train(const TrainConfig& cfg, const std::filesystem::path& out,
                   const TrainOptions& options = {});
 
 // The same on data already loaded (e.g. shared by several in-process runs); `data` must be what
 // load_training_data(cfg) returns (its hash goes into the manifest).
+TrainResult train(const ValidTrainConfig& cfg, const DataSplit& data,
+                  const std::filesystem::path& out, const TrainOptions& options = {});
 TrainResult train(const TrainConfig& cfg, const DataSplit& data, const std::filesystem::path& out,
                   const TrainOptions& options = {});
 

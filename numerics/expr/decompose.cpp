@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "numerics/util/error.hpp"
+
 namespace gradcert::expr {
 
 namespace {
@@ -107,7 +109,7 @@ Function function_of(const Atom& a) {
         case RidgeKind::general:
             return a.g == RidgeFunction::softplus ? Function::softplus : Function::tanh;
     }
-    throw std::logic_error("decompose: unknown ridge kind");
+    throw InternalError("decompose: unknown ridge kind");
 }
 
 // -1, 0 or +1 when the sign of c is certain, else nullopt.
@@ -149,7 +151,7 @@ class Decomposer {
             case NodeKind::sum:
                 return sum(n);
             default:
-                throw std::logic_error("decompose: unexpected node " + to_string(n));
+                throw InternalError("decompose: unexpected node " + to_string(n));
         }
     }
 
@@ -471,7 +473,7 @@ class Decomposer {
                               " of a non-constant expression (supported: polynomials plus "
                               "c*g(w.x + b) with g = cos, sin, exp, softplus, tanh)");
         }
-        throw std::logic_error("decompose: unknown function");
+        throw InternalError("decompose: unknown function");
     }
 
     Expansion sum(const Node& n) {
@@ -549,7 +551,7 @@ bool Decomposition::separable() const {
 }
 
 Decomposition decompose(const Expr& e, const ParseContext& ctx) {
-    if (e.empty()) throw std::invalid_argument("decompose: empty expression");
+    if (e.empty()) throw InternalError("decompose: empty expression");
     Decomposer d(ctx, e);
     try {
         return d.result(d.expand(e.root()));
@@ -573,7 +575,7 @@ GrowthBound growth_bound(RidgeFunction g) {
         case RidgeFunction::none:
             break;
     }
-    throw std::invalid_argument("growth_bound: no ridge function");
+    throw InternalError("growth_bound: no ridge function");
 }
 
 RidgeFunctionJet ridge_function_jet(RidgeFunction g) {
@@ -585,7 +587,7 @@ RidgeFunctionJet ridge_function_jet(RidgeFunction g) {
         case RidgeFunction::none:
             break;
     }
-    throw std::invalid_argument("ridge_function_jet: no ridge function");
+    throw InternalError("ridge_function_jet: no ridge function");
 }
 
 std::string_view ridge_kind_name(RidgeKind k) {

@@ -123,7 +123,7 @@ S ridge_value(RidgeKind kind, RidgeFunction g, const S& y) {
             if (g == RidgeFunction::tanh) return tanh(y);
             break;
     }
-    throw std::invalid_argument("evaluate: ridge term without a function");
+    throw InternalError("evaluate: ridge term without a function");
 }
 
 template <class S>
@@ -138,9 +138,9 @@ S evaluate(const Decomposition& d, std::span<const S> x) {
     using namespace eval_detail;
     using std::pow;
     if (static_cast<int>(x.size()) != d.dim)
-        throw std::invalid_argument("evaluate: " + std::to_string(x.size()) +
-                                    " coordinates for a decomposition of dimension " +
-                                    std::to_string(d.dim));
+        throw InternalError("evaluate: " + std::to_string(x.size()) +
+                            " coordinates for a decomposition of dimension " +
+                            std::to_string(d.dim));
     auto lift = [&](const scalar_of<S>& c) -> S {
         if constexpr (is_jet_v<S>)
             return S::constant(c, d.dim);

@@ -10,6 +10,7 @@
 #include "numerics/autodiff/jet.hpp"
 #include "numerics/autodiff/scalar_ops.hpp"
 #include "numerics/expr/expr.hpp"
+#include "numerics/util/error.hpp"
 
 namespace gradcert::expr {
 
@@ -52,7 +53,7 @@ inline long integer_value(const Node& n, IndexValues& indices) {
     const ExactConstant v = n.exact ? *n.exact : exact_value(n, indices);
     const auto q = v.as_rational();
     if (!q || boost::multiprecision::denominator(*q) != 1)
-        throw std::logic_error("evaluate: non-integer index " + to_string(n));
+        throw InternalError("evaluate: non-integer index " + to_string(n));
     return boost::multiprecision::numerator(*q).template convert_to<long>();
 }
 
@@ -83,7 +84,7 @@ S apply_function(Function f, const S& v) {
         case Function::abs:
             return abs(v);
     }
-    throw std::logic_error("evaluate: unknown function");
+    throw InternalError("evaluate: unknown function");
 }
 
 template <class S>
@@ -116,7 +117,7 @@ class Evaluator {
             case NodeKind::sum:
                 return sum(n);
             default:
-                throw std::logic_error("evaluate: constant node kind with variables");
+                throw InternalError("evaluate: constant node kind with variables");
         }
     }
 
@@ -221,11 +222,10 @@ class Evaluator {
 
 template <class S>
 S evaluate(const Expr& e, std::span<const S> x) {
-    if (e.empty()) throw std::invalid_argument("evaluate: empty expression");
+    if (e.empty()) throw InternalError("evaluate: empty expression");
     if (static_cast<int>(x.size()) != e.dim())
-        throw std::invalid_argument("evaluate: " + std::to_string(x.size()) +
-                                    " coordinates for a function of dimension " +
-                                    std::to_string(e.dim()));
+        throw InternalError("evaluate: " + std::to_string(x.size()) +
+                            " coordinates for a function of dimension " + std::to_string(e.dim()));
     eval_detail::Evaluator<S> walk(x, e.dim());
     return walk.value(e.root());
 }

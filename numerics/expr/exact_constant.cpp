@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "numerics/autodiff/scalar_ops.hpp"
+#include "numerics/util/error.hpp"
 
 namespace gradcert::expr {
 
@@ -206,7 +207,7 @@ ExactConstant operator*(const ExactConstant& a, const ExactConstant& b) {
 }
 
 ExactConstant ExactConstant::reciprocal() const {
-    if (terms_.empty()) throw std::domain_error("division by zero");
+    if (terms_.empty()) throw DomainError("division by zero");
     if (terms_.size() == 1) {
         ExactConstant r;
         r.bases_ = bases_;
@@ -217,7 +218,7 @@ ExactConstant ExactConstant::reciprocal() const {
     }
     const IntervalM x = enclosure();
     if (possibly_zero(x))
-        throw std::domain_error("cannot certify that the divisor " + key() + " is nonzero");
+        throw DomainError("cannot certify that the divisor " + key() + " is nonzero");
     return opaque("1/" + parenthesised(key()), 1 / x);
 }
 
@@ -253,25 +254,25 @@ namespace {
 
 ExactConstant fold_log(const ExactConstant& a) {
     if (const auto q = a.as_rational()) {
-        if (*q <= 0) throw std::domain_error("log of " + to_string(*q) + " (not > 0)");
+        if (*q <= 0) throw DomainError("log of " + to_string(*q) + " (not > 0)");
         if (*q == 1) return ExactConstant();
     }
     if (const auto k = a.as_power_of("e")) return ExactConstant(*k);  // log(e^k) = k
     const IntervalM x = a.enclosure();
     if (!certainly_positive(x))
-        throw std::domain_error("cannot certify that the argument " + a.key() + " of log is > 0");
+        throw DomainError("cannot certify that the argument " + a.key() + " of log is > 0");
     return opaque(function_key(Function::log, a), log(x));
 }
 
 ExactConstant fold_sqrt(const ExactConstant& a) {
     if (const auto q = a.as_rational()) {
-        if (*q < 0) throw std::domain_error("sqrt of " + to_string(*q) + " (negative)");
+        if (*q < 0) throw DomainError("sqrt of " + to_string(*q) + " (negative)");
         if (const auto r = exact_sqrt(*q)) return ExactConstant(*r);
         return opaque(function_key(Function::sqrt, a), sqrt(enclose(*q)), *q);
     }
     const IntervalM x = a.enclosure();
     if (!certainly_ge(x, 0.0))
-        throw std::domain_error("cannot certify that the argument " + a.key() + " of sqrt is >= 0");
+        throw DomainError("cannot certify that the argument " + a.key() + " of sqrt is >= 0");
     return opaque(function_key(Function::sqrt, a), sqrt(x));
 }
 
@@ -309,7 +310,7 @@ ExactConstant apply(Function f, const ExactConstant& a) {
         case Function::abs:
             return fold_abs(a);
     }
-    throw std::logic_error("apply: unknown function");
+    throw InternalError("apply: unknown function");
 }
 
 ExactConstant power(const ExactConstant& base, const ExactConstant& exponent) {
@@ -317,7 +318,7 @@ ExactConstant power(const ExactConstant& base, const ExactConstant& exponent) {
         if (boost::multiprecision::denominator(*y) == 1) {
             const auto& n = boost::multiprecision::numerator(*y);
             if (n < 0 && base.is_zero())
-                throw std::domain_error("0 raised to the negative power " + to_string(*y));
+                throw DomainError("0 raised to the negative power " + to_string(*y));
             if (n <= kMaxExactExponent * 1024 && n >= -kMaxExactExponent * 1024)
                 return base.pow(n.convert_to<long>());
         }
@@ -328,13 +329,13 @@ ExactConstant power(const ExactConstant& base, const ExactConstant& exponent) {
     const IntervalM y = exponent.enclosure();
     if (base.is_zero()) {
         if (certainly_positive(y)) return ExactConstant();
-        throw std::domain_error("0 raised to the power " + exponent.key() +
-                                ", which is not certainly > 0");
+        throw DomainError("0 raised to the power " + exponent.key() +
+                          ", which is not certainly > 0");
     }
     const IntervalM b = base.enclosure();
     if (!certainly_positive(b))
-        throw std::domain_error("cannot certify that the base " + base.key() +
-                                " of a non-integer power is > 0");
+        throw DomainError("cannot certify that the base " + base.key() +
+                          " of a non-integer power is > 0");
     return opaque(parenthesised(base.key()) + "^" + parenthesised(exponent.key()),
                   gradcert::pow(b, y));
 }

@@ -2,6 +2,7 @@
 #include <stdexcept>
 
 #include "numerics/expr/expr.hpp"
+#include "numerics/util/error.hpp"
 
 namespace gradcert::expr {
 
@@ -24,8 +25,8 @@ long integer_bound(const Node& n, IndexValues& indices, const char* which, FoldB
     const auto q = fold(n, indices, budget).as_rational();
     const auto k = q ? to_int(*q) : std::nullopt;
     if (!k)
-        throw std::domain_error(std::string("the ") + which + " bound " + to_string(n) +
-                                " of a sum is not an integer");
+        throw DomainError(std::string("the ") + which + " bound " + to_string(n) +
+                          " of a sum is not an integer");
     return *k;
 }
 
@@ -50,7 +51,7 @@ ExactConstant exact_sum(const Node& n, IndexValues& indices, FoldBudget& budget)
 ExactConstant fold(const Node& n, IndexValues& indices, FoldBudget& budget) {
     if (n.exact) return *n.exact;
     if (n.has_variables)
-        throw std::logic_error("exact_value: " + to_string(n) + " depends on the variables");
+        throw InternalError("exact_value: " + to_string(n) + " depends on the variables");
     switch (n.kind) {
         case NodeKind::index:
             return ExactConstant(indices.at(static_cast<std::size_t>(n.slot)));
@@ -73,7 +74,7 @@ ExactConstant fold(const Node& n, IndexValues& indices, FoldBudget& budget) {
         case NodeKind::sum:
             return exact_sum(n, indices, budget);
         default:
-            throw std::logic_error("exact_value: leaf " + to_string(n) + " was not folded");
+            throw InternalError("exact_value: leaf " + to_string(n) + " was not folded");
     }
 }
 

@@ -2,6 +2,7 @@
 #include <stdexcept>
 
 #include "numerics/expr/expr.hpp"
+#include "numerics/util/error.hpp"
 
 namespace gradcert::expr {
 
@@ -81,7 +82,7 @@ std::string to_string(const Node& n) {
         case NodeKind::sum:
             return sum_text(n);
     }
-    throw std::logic_error("to_string: unknown node kind");
+    throw InternalError("to_string: unknown node kind");
 }
 
 Expr::Expr(NodePtr root, int dim, std::string text)

@@ -31,6 +31,7 @@
 
 #include "numerics/interval/boost_policies.hpp"
 #include "numerics/interval/precision.hpp"
+#include "numerics/util/error.hpp"
 
 namespace gradcert {
 
@@ -169,7 +170,7 @@ template <class T, std::integral I>
 requires(!std::same_as<I, int>) Interval<T> pow(const Interval<T>& x, I n) {
     if (n > static_cast<I>(std::numeric_limits<int>::max()) ||
         (std::is_signed_v<I> && n < static_cast<I>(std::numeric_limits<int>::min())))
-        throw std::domain_error("pow: integer exponent out of range");
+        throw DomainError("pow: integer exponent out of range");
     return pow(x, static_cast<int>(n));
 }
 // A real exponent given as a double (pow(x, 0.5) is x^(1/2), never x^0): requires lower(x) > 0.

@@ -6,6 +6,7 @@
 
 #include "numerics/interval/interval.hpp"
 #include "numerics/interval/rounding.hpp"
+#include "numerics/util/error.hpp"
 
 namespace gradcert::detail {
 
@@ -58,7 +59,7 @@ struct Kernels {
 };
 
 [[noreturn]] inline void throw_domain(const char* what) {
-    throw std::domain_error(what);
+    throw DomainError(what);
 }
 
 }  // namespace gradcert::detail

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "numerics/interval/endpoint_pool.hpp"
+#include "numerics/util/error.hpp"
 
 namespace gradcert {
 
@@ -17,9 +18,9 @@ long working_precision() {
 
 PrecisionScope::PrecisionScope(long bits) : previous_(tl_working_precision) {
     if (bits < kMinPrecisionBits || bits > kMaxPrecisionBits)
-        throw std::invalid_argument("working precision " + std::to_string(bits) +
-                                    " bits is outside [" + std::to_string(kMinPrecisionBits) +
-                                    ", " + std::to_string(kMaxPrecisionBits) + "]");
+        throw InternalError("working precision " + std::to_string(bits) + " bits is outside [" +
+                            std::to_string(kMinPrecisionBits) + ", " +
+                            std::to_string(kMaxPrecisionBits) + "]");
     tl_working_precision = bits;
 }
 

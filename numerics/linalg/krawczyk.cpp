@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "numerics/util/error.hpp"
+
 namespace gradcert {
 namespace {
 
@@ -50,8 +52,8 @@ KrawczykResult<T> krawczyk(const VectorI<T>& X,
     const VectorI<T> Fc = F(center);
     const MatrixI<T> JX = J(X);
     if (Fc.size() != n || JX.rows() != n || JX.cols() != n)
-        throw std::invalid_argument("krawczyk: F or J has the wrong size for a box of dimension " +
-                                    std::to_string(n));
+        throw InternalError("krawczyk: F or J has the wrong size for a box of dimension " +
+                            std::to_string(n));
     const std::optional<MatrixI<T>> R = approximate_inverse_of_midpoint(JX);
     if (!R) return out;
     VectorI<T> K(n);

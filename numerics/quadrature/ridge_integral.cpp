@@ -276,8 +276,8 @@ struct Piece {
 std::array<IntervalM, 3> ridge_derivatives(const RidgeFunctionJet& g, const IntervalM& y) {
     const J r = g(J::variable(y, 0, 1));
     if (r.dim() != 1)
-        throw std::invalid_argument("ridge_expectations: g returned a jet of dimension " +
-                                    std::to_string(r.dim()));
+        throw InternalError("ridge_expectations: g returned a jet of dimension " +
+                            std::to_string(r.dim()));
     return {r.value, r.grad[0], r.hess(0, 0)};
 }
 
@@ -504,7 +504,7 @@ IntervalM intersect_all(const std::vector<IntervalM>& enclosures) {
     for (size_t i = 1; i < enclosures.size(); ++i) {
         const std::optional<IntervalM> x = intersect(r, enclosures[i]);
         // Every enclosure contains the exact value; disjoint ones mean a soundness bug.
-        if (!x) throw std::logic_error("ridge_expectations: disjoint enclosures");
+        if (!x) throw InternalError("ridge_expectations: disjoint enclosures");
         r = *x;
     }
     return r;
@@ -538,7 +538,7 @@ IntervalM gaussian_tail_bound(const IntervalM& A, const IntervalM& B, const Inte
             one_side = A * (m2 + m0) + B * (m3 + m1);
             break;
         default:
-            throw std::invalid_argument("gaussian_tail_bound: poly must be 0, 1 or 2");
+            throw InternalError("gaussian_tail_bound: poly must be 0, 1 or 2");
     }
     return IntervalM(Mpfr(0), (2 * one_side).upper());
 }

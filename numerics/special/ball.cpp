@@ -136,7 +136,7 @@ IntervalM lambda_mean_value(int d, const IntervalM& s, int depth) {
     const IntervalM slope = -(s / (d + 2)) * next;
     const IntervalM r = lambda_at_point(d, m) + slope * (s - m);
     const std::optional<IntervalM> clipped = intersect(r, unit_interval());
-    if (!clipped) throw std::logic_error("ball_characteristic: enclosure outside [-1, 1]");
+    if (!clipped) throw InternalError("ball_characteristic: enclosure outside [-1, 1]");
     return *clipped;
 }
 

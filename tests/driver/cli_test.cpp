@@ -164,7 +164,7 @@ TEST_CASE("train refuses out-of-range threads and width before creating the run 
     r = gradcert({"train",
                   write_file("w.toml", train_config("width_multiplier = 100000\n", "")).string(),
                   "--out", out.string(), "--quiet"});
-    CHECK(r.status == 2);  // was std::bad_alloc, exit 4
+    CHECK(r.status == 2);  // was std::bad_alloc, then exit 4 (internal error, now 5)
     CHECK(r.err.find("w.toml: [model] width_multiplier = 100000") != std::string::npos);
     CHECK_FALSE(fs::exists(out));
 }
@@ -183,4 +183,18 @@ TEST_CASE("compare-reports fails against an empty reference", "[driver][cli]") {
     CHECK(gradcert({"compare-reports", quick, (scratch() / "nowhere").string()}).status == 2);
     // The committed quick report agrees with itself.
     CHECK(gradcert({"compare-reports", quick, quick}).status == 0);
+}
+
+TEST_CASE("one exit-status table: a diverged training run exits 4 (docs/cli.md)", "[driver][cli]") {
+    const fs::path cfg = write_file(
+        "diverge.toml",
+        "[data]\ndataset = \"synthetic\"\nsynthetic_train = 64\nsynthetic_test = 16\n"
+        "[model]\nname = \"mlp\"\n[optim]\nname = \"sgd\"\nlr = 1e38\nbatch = 16\n"
+        "[run]\nepochs = 2\nthreads = 1\n[probe]\nevery_steps = 0\nat_epoch_end = false\n");
+    const fs::path out = scratch() / "diverge-run";
+    fs::remove_all(out);
+    const Run r = gradcert({"train", cfg.string(), "--out", out.string(), "--quiet"});
+    CHECK(r.status == 4);  // 3 is "undecided" (check inconclusive), never "diverged"
+    CHECK(r.err.find("training diverged") != std::string::npos);
+    CHECK(r.out.find(": diverged after 1 epochs") != std::string::npos);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch reference for the SGD engine's cross-check (tests/engine/core_torch_test.cpp).
+"""PyTorch reference for the SGD engine's cross-check (tests/engine/torch_test.cpp).
 
 Usage: torch_reference.py <exchange-dir>
 

@@ -64,7 +64,7 @@ TEST_CASE("schedules: equal-δ arms, updates, probes and resume", "[verify][empi
     // δ̂ is measured on the first seed only, at every epoch end; it is positive.
     for (double d : r.arm("hybrid")->delta_probe) CHECK(d > 0.0);
     for (const ScheduleRun& run : r.runs) {
-        CHECK(run.status == "finished");
+        CHECK(run.status == engine::RunStatus::finished);
         CHECK(run.final_train_loss > 0.0);
         CHECK(std::isfinite(run.final_train_loss));
         if (run.seed == 1) CHECK(std::isnan(run.epochs.back().delta));

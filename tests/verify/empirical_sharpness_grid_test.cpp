@@ -81,7 +81,7 @@ TEST_CASE("sharpness grid: tiny synthetic grid and resume", "[verify][empirical]
     const SharpnessGridResult r = run_sharpness_grid(c, data, work, false);
     REQUIRE(r.points.size() == 4);
     for (const GridPoint& p : r.points) {
-        CHECK(p.status == "finished");
+        CHECK(p.status == engine::RunStatus::finished);
         CHECK(p.updates == static_cast<std::uint64_t>(384 / p.batch));
         CHECK(p.delta == Approx(p.lr * std::sqrt(p.c2 / p.batch)));
         CHECK(p.delta_lo <= p.delta);

@@ -270,9 +270,9 @@ TEST_CASE("the polynomial schedule and the settings are validated", "[go]") {
     const auto h = polynomial_deltas(1.0, 4, 0.5);
     CHECK(h[3] == Approx(0.5));  // (1/4)^0.5
     GoSettings s;
-    CHECK_THROWS_AS(validate(s), std::invalid_argument);  // no stages
+    CHECK_THROWS_AS(validate(s), gradcert::InternalError);  // no stages
     s.deltas = {1.0, 1.0};
-    CHECK_THROWS_AS(validate(s), std::invalid_argument);  // not decreasing
+    CHECK_THROWS_AS(validate(s), gradcert::InternalError);  // not decreasing
     s.deltas = {1.0, 0.5};
     validate(s);
     CHECK(stage_step(s, 2) == Approx(0.005));

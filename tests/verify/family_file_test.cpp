@@ -76,7 +76,7 @@ TEST_CASE("a valid family text is read exactly", "[family]") {
     CHECK(s.dim == 2);
     CHECK(s.params_text == std::map<std::string, std::string>{{"a", "10.0"}, {"b", "0.1"}});
     CHECK(s.f_line == 4);
-    CHECK(s.kernel == KernelName::gaussian);
+    CHECK(s.kernel == KernelKind::gaussian);
     CHECK(s.definition == Definition::new_sigma_nice);
     CHECK(s.centering == Centering::both);
     REQUIRE(s.sigma);
@@ -304,7 +304,7 @@ TEST_CASE("built-in families have the intended contents", "[family]") {
     CHECK(q.decomposition.poly.degree() == 2);
 
     const FamilySpec rg = builtin("rastrigin-1d-gaussian");
-    CHECK(rg.kernel == KernelName::gaussian);
+    CHECK(rg.kernel == KernelKind::gaussian);
     REQUIRE(rg.deltas.size() == 8);
     const IntervalM twelfth = IntervalM(1) / 12;
     bool above = false, below = false, nonconvex = false;
@@ -324,7 +324,7 @@ TEST_CASE("built-in families have the intended contents", "[family]") {
                            *expr::parse_signed_decimal(rg.delta_texts[m]);
         CHECK(exact >= expr::Rational(1, 2));
     }
-    CHECK(builtin("rastrigin-1d-ball").kernel == KernelName::uniform_ball);
+    CHECK(builtin("rastrigin-1d-ball").kernel == KernelKind::uniform_ball);
 
     const FamilySpec dw = builtin("double-well-tilted");
     REQUIRE(dw.deltas.size() == 20);
@@ -332,7 +332,7 @@ TEST_CASE("built-in families have the intended contents", "[family]") {
     CHECK(overlaps(dw.deltas.back(), IntervalM::from_string("0.05")));
 
     const FamilySpec cq = builtin("cos-quadratic-2d");
-    CHECK(cq.kernel == KernelName::gaussian_unit);
+    CHECK(cq.kernel == KernelKind::gaussian_unit);
     REQUIRE(cq.decomposition.ridges.size() == 1);
 
     const FamilySpec gw = builtin("griewank-2d");
@@ -346,7 +346,7 @@ TEST_CASE("built-in families have the intended contents", "[family]") {
         CHECK(r.g == expr::RidgeFunction::softplus);
         CHECK(contains(r.coeff, Mpfr(0.125)));
     }
-    CHECK(lr.kernel == KernelName::gaussian_unit);
+    CHECK(lr.kernel == KernelKind::gaussian_unit);
 
     const FamilySpec r50 = builtin("rastrigin-50d");
     CHECK(r50.dim == 50);

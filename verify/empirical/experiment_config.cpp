@@ -142,8 +142,9 @@ engine::TrainConfig ExperimentTable::train_config() const {
     cfg.run.epochs = get_int("epochs", cfg.run.epochs);
     cfg.run.seed = static_cast<std::uint64_t>(get_int("seed", 0));
     try {
-        engine::validate_config(cfg);
-        engine::check_model_name(cfg);
+        // The boundary check of the experiment file; each run's configuration (derived from this
+        // one) is validated once more by engine::train.
+        (void)engine::validate_train_config(cfg);
     } catch (const InputError& e) {
         throw InputError(std::string(e.what()));
     }

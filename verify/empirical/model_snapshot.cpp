@@ -54,7 +54,8 @@ std::unique_ptr<engine::Model> model_after_epoch(const engine::TrainConfig& cfg,
         engine::TrainResult r = train_resumable(cfg, data, dir, epoch, progress);
         if (static_cast<int>(r.epochs.size()) != epoch)
             throw std::runtime_error(cfg.source + ": training stopped at epoch " +
-                                     std::to_string(r.epochs.size()) + " (status " + r.status +
+                                     std::to_string(r.epochs.size()) + " (status " +
+                                     std::string(engine::run_status_name(r.status)) +
                                      "), before the measurement epoch " + std::to_string(epoch));
         return std::move(r.model);
     }

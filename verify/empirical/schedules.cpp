@@ -199,7 +199,7 @@ nlohmann::json to_json(const SchedulesResult& r) {
         for (const engine::EpochRecord& e : run.epochs) epochs.push_back(engine::to_json(e));
         runs.push_back({{"arm", run.arm},
                         {"seed", run.seed},
-                        {"status", run.status},
+                        {"status", engine::run_status_name(run.status)},
                         {"updates", run.updates},
                         {"final_train_loss", run.final_train_loss},
                         {"final_train_accuracy", run.final_train_accuracy},

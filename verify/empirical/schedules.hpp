@@ -44,7 +44,7 @@ std::vector<std::string> arm_names();
 struct ScheduleRun {
     std::string arm;
     std::uint64_t seed = 0;
-    std::string status;
+    engine::RunStatus status = engine::RunStatus::finished;
     std::vector<engine::EpochRecord> epochs;
     double final_train_loss = 0.0;  // evaluation mode, whole training subset, final weights
     double final_train_accuracy = 0.0;

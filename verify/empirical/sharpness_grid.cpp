@@ -272,7 +272,7 @@ SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
                     json_hash({{"train", engine::config_to_json(cfg)}, {"probe", probe_setup}});
                 if (auto cached = load_cached_result(dir / "final_probe.json", key)) {
                     probe_from_json(*cached, p);
-                } else if (tr.status == "finished") {
+                } else if (tr.status == engine::RunStatus::finished) {
                     probe_final(config, cfg, data, *tr.model, p);
                     store_cached_result(dir / "final_probe.json", key, probe_json(p));
                 } else {
@@ -295,7 +295,7 @@ nlohmann::json to_json(const SharpnessGridResult& r) {
         j["lr"] = p.lr;
         j["batch"] = p.batch;
         j["seed"] = p.seed;
-        j["status"] = p.status;
+        j["status"] = engine::run_status_name(p.status);
         j["test_acc"] = num(p.test_acc);
         j["updates"] = p.updates;
         j["used_in_statistics"] = usable_grid_point(r, p);

@@ -44,7 +44,7 @@ struct GridPoint {
     double lr = 0.0;
     int batch = 0;
     std::uint64_t seed = 0;
-    std::string status;
+    engine::RunStatus status = engine::RunStatus::finished;
     double delta = 0.0, delta_lo = 0.0, delta_hi = 0.0;  // δ̂ with its Student-t interval
     double c2 = 0.0;
     double lambda_max = 0.0;

@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "numerics/util/error.hpp"
 #include "numerics/util/stopwatch.hpp"
 #include "theory/schedule.hpp"
 #include "verify/empirical/statistics.hpp"
@@ -21,7 +22,7 @@ namespace gradcert::verify::go {
 namespace {
 
 void require(bool ok, const std::string& what) {
-    if (!ok) throw std::invalid_argument("explicit GO settings: " + what);
+    if (!ok) throw InternalError("explicit GO settings: " + what);
 }
 
 // The per-run state shared (read-only) by all starts.
@@ -146,9 +147,9 @@ GoRunResult run_explicit_go(const expr::Decomposition& f, const theory::Kernel& 
                             const std::vector<CertifiedTarget>& stage_targets) {
     validate(settings);
     if (static_cast<int>(domain.size()) != f.dim)
-        throw std::invalid_argument("explicit GO: domain dimension differs from f");
+        throw InternalError("explicit GO: domain dimension differs from f");
     if (!stage_targets.empty() && stage_targets.size() != settings.deltas.size())
-        throw std::invalid_argument("explicit GO: one stage target per stage required");
+        throw InternalError("explicit GO: one stage target per stage required");
     const auto t0 = std::chrono::steady_clock::now();
     Problem p{target,
               stage_targets,
@@ -218,7 +219,7 @@ std::vector<double> median_by_stage(const std::vector<Trajectory>& runs,
 
 std::vector<double> polynomial_deltas(double delta1, int stages, double power) {
     if (stages < 1 || !(delta1 > 0) || !(power > 0))
-        throw std::invalid_argument("polynomial schedule needs delta1 > 0, stages >= 1, power > 0");
+        throw InternalError("polynomial schedule needs delta1 > 0, stages >= 1, power > 0");
     const IntervalM p = IntervalM::from_string(fmt::format("{}", power));
     std::vector<double> out;
     for (int m = 1; m <= stages; ++m)

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "numerics/util/error.hpp"
+
 namespace gradcert::verify::go {
 
 namespace {
@@ -40,7 +42,7 @@ std::pair<double, double> ridge_value_slope(expr::RidgeKind kind, expr::RidgeFun
             }
             break;
     }
-    throw std::invalid_argument("FastFunction: ridge term without a function");
+    throw InternalError("FastFunction: ridge term without a function");
 }
 
 double int_power(double x, int k) {

@@ -37,7 +37,7 @@ CertifiedTarget TargetCertifier::at(const IntervalM& delta) {
     CertifiedTarget t;
     t.delta = delta;
     t.min_value = r.min_value;
-    t.complete = r.complete;
+    t.complete = r.complete();
     t.boxes_processed = r.boxes_processed;
     t.unique = r.clusters.size() == 1 && r.clusters.front().unique_stationary;
     for (const MinimizerCluster& c : r.clusters) {

@@ -1,9 +1,10 @@
 // Augmentation: each transform exactly, zero padding before normalisation, and batches that are
 // a pure function of (seed, step, indices).
+#include "numerics/engine/augment.hpp"
+
 #include <catch2/catch.hpp>
 #include <vector>
 
-#include "numerics/engine/augment.hpp"
 #include "numerics/engine/data_batch.hpp"
 #include "numerics/engine/dataset_synthetic.hpp"
 

@@ -1,5 +1,7 @@
 // The trainer: outputs well formed, probes do not change the run, resume is bit-identical,
 // divergence and misuse are reported.
+#include "numerics/engine/trainer.hpp"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -7,7 +9,6 @@
 
 #include "numerics/engine/checkpoint.hpp"
 #include "numerics/engine/data_load.hpp"
-#include "numerics/engine/trainer.hpp"
 #include "numerics/util/error.hpp"
 #include "run_helpers.hpp"
 #include "run_test_models.hpp"
@@ -67,7 +68,7 @@ TEST_CASE("Trainer writes well-formed epochs.csv, steps.jsonl, manifest and chec
     TrainConfig cfg = softmax_config();
     cfg.probe.adaptive_sharpness = true;
     const TrainResult r = train(cfg, dir, softmax_options());
-    CHECK(r.status == "finished");
+    CHECK(r.status == RunStatus::finished);
     REQUIRE(r.epochs.size() == 4);
     // Batches 32, 48, 72, 108 over 600 examples: 18 + 12 + 8 + 5 steps.
     CHECK(r.epochs[0].batch == 32);
@@ -151,7 +152,7 @@ TEST_CASE("A run killed after epoch 2 and resumed is bit-identical to an uninter
     TrainOptions stop = softmax_options();
     stop.stop_after_epoch = 2;
     const TrainResult part = train(cfg, b, stop);
-    CHECK(part.status == "stopped");
+    CHECK(part.status == RunStatus::stopped);
     CHECK(part.epochs.size() == 2);
     // Simulate the kill landing mid-epoch 3: log lines past the checkpoint, one cut in half.
     {
@@ -163,7 +164,7 @@ TEST_CASE("A run killed after epoch 2 and resumed is bit-identical to an uninter
     TrainOptions resume = softmax_options();
     resume.resume = true;
     const TrainResult rest = train(cfg, b, resume);
-    CHECK(rest.status == "finished");
+    CHECK(rest.status == RunStatus::finished);
     CHECK(params_of(rest) == params_of(full));
     CHECK(csv_without_timing(b / "epochs.csv") == csv_without_timing(a / "epochs.csv"));
     CHECK(steps_without_timing(b / "steps.jsonl") == steps_without_timing(a / "steps.jsonl"));
@@ -261,7 +262,7 @@ TEST_CASE("Divergence stops the run with status diverged; misuse is refused",
     cfg.probe.at_epoch_end = false;
     const fs::path dir = fresh_dir("diverge");
     const TrainResult r = train(cfg, dir, softmax_options());
-    CHECK(r.status == "diverged");
+    CHECK(r.status == RunStatus::diverged);
     CHECK(r.epochs.size() == 1);
     CHECK(r.steps < 18u);
     CHECK_FALSE(fs::exists(dir / "checkpoint.bin"));
@@ -409,7 +410,7 @@ TEST_CASE("Resuming from a forged checkpoint header names the file and the field
     refused_with(h, "params");
     // The genuine header still resumes.
     write_forged_checkpoint(ck, good, blobs);
-    CHECK(train(cfg, dir, resume).status == "finished");
+    CHECK(train(cfg, dir, resume).status == RunStatus::finished);
     fs::remove_all(dir);
 }
 

@@ -1,4 +1,6 @@
 // The constants table, its JSON form, the golden comparison (library and `gradcert constants`).
+#include "theory/constants.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,7 +14,6 @@
 
 #include "numerics/util/error.hpp"
 #include "printed.hpp"
-#include "theory/constants.hpp"
 #include "theory/constants_json.hpp"
 
 using namespace gradcert;
@@ -25,7 +26,7 @@ const NamedConstant& find(const std::vector<NamedConstant>& all, const std::stri
     for (const NamedConstant& c : all)
         if (c.name == name) return c;
     FAIL("constant " << name << " missing");
-    throw std::logic_error("unreachable");
+    throw gradcert::InternalError("unreachable");
 }
 
 nlohmann::json read_json(const fs::path& path) {

@@ -1,5 +1,7 @@
 // The gradient-noise estimator on a least-squares problem whose per-example gradient variance V
 // is known exactly, the probes through the Model interface, λ_max and ε-sharpness.
+#include "numerics/engine/noise.hpp"
+
 #include <Eigen/Dense>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -9,7 +11,6 @@
 
 #include "numerics/engine/data_batch.hpp"
 #include "numerics/engine/dataset_synthetic.hpp"
-#include "numerics/engine/noise.hpp"
 #include "numerics/engine/probe.hpp"
 #include "numerics/engine/sharpness.hpp"
 #include "numerics/engine/train_rng.hpp"

@@ -1,9 +1,10 @@
 // Λ_d(s) = ₀F₁(; d/2+1; −s²/4) and ₀F₁(; d/2+1; +s²/4): containment of Arb's values (computed
 // independently at 4× precision with accuracy checks), agreement with the closed forms for
 // d = 1, 3, widths at 128 bits, wide arguments, derivatives.
+#include "numerics/special/ball.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "numerics/special/ball.hpp"
 #include "numerics/util/error.hpp"
 #include "tests/numerics/special/arb_oracle.hpp"
 

@@ -1,10 +1,11 @@
 // Krawczyk: proves the unique stationary point of 4-D test functions (gradient and Hessian from
 // interval jets), refuses to claim uniqueness on a box with two stationary points, and excludes
 // boxes without one.
+#include "numerics/linalg/krawczyk.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "numerics/autodiff/jet.hpp"
-#include "numerics/linalg/krawczyk.hpp"
 
 using namespace gradcert;
 

@@ -1,10 +1,11 @@
 // Niceness definitions as data, the sufficient centering bound, the start-radius invariant and
 // Hazan's GradOpt constants.
+#include "theory/nice.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "numerics/util/error.hpp"
 #include "printed.hpp"
-#include "theory/nice.hpp"
 
 using namespace gradcert;
 using namespace gradcert::theory;
@@ -27,10 +28,10 @@ TEST_CASE("centering 'both' stands for next and gap and has no single radius", "
           std::vector<Centering>{Centering::next, Centering::gap});
     CHECK(centering_variants(Centering::gap) == std::vector<Centering>{Centering::gap});
     const IntervalM one(1), half = IntervalM(1) / 2;
-    CHECK_THROWS_AS(centering_radius(Centering::both, one, half), std::invalid_argument);
-    CHECK_THROWS_AS(start_radius_factor(Centering::both, half), std::invalid_argument);
+    CHECK_THROWS_AS(centering_radius(Centering::both, one, half), gradcert::InternalError);
+    CHECK_THROWS_AS(start_radius_factor(Centering::both, half), gradcert::InternalError);
     CHECK_THROWS_AS(stage_conditions(Definition::new_sigma_nice, Centering::both, {one, half}),
-                    std::invalid_argument);
+                    gradcert::InternalError);
     // σ-nice has no R_m: any centering is accepted and ignored.
     CHECK(stage_conditions(Definition::sigma_nice, Centering::both, {one, half}, {one}).size() ==
           2);
@@ -62,7 +63,7 @@ TEST_CASE("invariant: rho_m <= 3/2 <=> gamma_m >= 1/2 on a grid, both centerings
     const IntervalM g = IntervalM::from_string("0.8");
     CHECK(overlaps(start_radius_factor(Centering::next, g), IntervalM::from_string("1.3125")));
     CHECK(overlaps(start_radius_factor(Centering::gap, g), IntervalM::from_string("0.5625")));
-    CHECK_THROWS_AS(start_radius_factor(Centering::next, IntervalM(0)), std::invalid_argument);
+    CHECK_THROWS_AS(start_radius_factor(Centering::next, IntervalM(0)), gradcert::InternalError);
 }
 
 TEST_CASE("centering shift bound 2 sqrt(L E|u| (delta_m - delta_{m+1}) / sigma)",
@@ -75,10 +76,10 @@ TEST_CASE("centering shift bound 2 sqrt(L E|u| (delta_m - delta_{m+1}) / sigma)"
         IntervalM(0)));
     CHECK_THROWS_AS(
         centering_shift_bound(IntervalM(1), IntervalM(1), IntervalM(1), IntervalM(2), IntervalM(1)),
-        std::invalid_argument);
+        gradcert::InternalError);
     CHECK_THROWS_AS(
         centering_shift_bound(IntervalM(1), IntervalM(1), IntervalM(2), IntervalM(1), IntervalM(0)),
-        std::invalid_argument);
+        gradcert::InternalError);
 }
 
 TEST_CASE("stage conditions per definition", "[theory][nice]") {
@@ -103,10 +104,10 @@ TEST_CASE("stage conditions per definition", "[theory][nice]") {
     CHECK(contains(*sm[1].sigma, IntervalM(2)));
     CHECK_THROWS_AS(stage_conditions(Definition::new_sigma_nice, Centering::gap, deltas,
                                      {IntervalM(1), IntervalM(2), IntervalM(3)}),
-                    std::invalid_argument);
+                    gradcert::InternalError);
     CHECK_THROWS_AS(
         stage_conditions(Definition::new_sigma_nice, Centering::gap, {IntervalM(1), IntervalM(1)}),
-        std::invalid_argument);
+        gradcert::InternalError);
 }
 
 TEST_CASE("Hazan GradOpt schedule: delta_1 = diam/2, halving, M = log2(1/(alpha0 eps))",
@@ -136,5 +137,5 @@ TEST_CASE("Hazan GradOpt schedule: delta_1 = diam/2, halving, M = log2(1/(alpha0
     CHECK(overlaps(hazan_inner_step(IntervalM(2), 5), IntervalM::from_string("0.1")));
     CHECK_THROWS_AS(hazan_gradopt_schedule(IntervalM(1), IntervalM(2), IntervalM(1), IntervalM(1),
                                            GradOptRounding::ceil),
-                    std::invalid_argument);
+                    gradcert::InternalError);
 }

@@ -2,6 +2,8 @@
 // thin enclosures contain mpmath's 40-digit values; wide and interval-spread enclosures contain
 // the point enclosures inside them and overlap the MPFR quadrature (ridge_expectations) at random
 // boxes; zero spread is the function itself; out-of-range arguments and bad options are refused.
+#include "numerics/quadrature/sigmoid_ridge.hpp"
+
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <random>
@@ -10,7 +12,6 @@
 
 #include "numerics/expr/decompose.hpp"
 #include "numerics/quadrature/ridge_integral.hpp"
-#include "numerics/quadrature/sigmoid_ridge.hpp"
 #include "numerics/util/error.hpp"
 
 using namespace gradcert;

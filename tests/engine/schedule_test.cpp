@@ -1,9 +1,10 @@
 // Schedules: the paper's three step schedules all shrink δ = ηC/√b by 1/√2 per stage (up to
 // integer batch rounding, which is reported), and the polynomial schedule follows γ_m.
+#include "numerics/engine/schedule.hpp"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "numerics/engine/schedule.hpp"
 #include "numerics/util/error.hpp"
 
 using namespace gradcert::engine;

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 void check_outputs(const fs::path& dir, const TrainResult& r, int epochs) {
-    CHECK(r.status == "finished");
+    CHECK(r.status == RunStatus::finished);
     REQUIRE(static_cast<int>(r.epochs.size()) == epochs);
     CHECK(read_lines(dir / "epochs.csv").size() == static_cast<std::size_t>(epochs + 1));
     const std::vector<nlohmann::json> steps = steps_without_timing(dir / "steps.jsonl");

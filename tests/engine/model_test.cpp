@@ -1,12 +1,13 @@
 // The model zoo: shapes and names, initialisation, determinism, evaluation, and whole-model
 // gradient checks in double against kink-aware central finite differences.
+#include "numerics/engine/model.hpp"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <numeric>
 #include <set>
 #include <vector>
 
-#include "numerics/engine/model.hpp"
 #include "numerics/engine/model_zoo.hpp"
 #include "numerics/engine/network.hpp"
 #include "numerics/engine/threads.hpp"

@@ -1,9 +1,10 @@
 // The optimisers against their defining recurrences, evaluated by hand in double.
+#include "numerics/engine/optimizer.hpp"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <vector>
 
-#include "numerics/engine/optimizer.hpp"
 #include "numerics/util/error.hpp"
 
 using namespace gradcert::engine;

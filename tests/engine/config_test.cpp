@@ -1,11 +1,12 @@
 // `gradcert train` configuration: defaults, every key read, and one-line errors naming the file.
+#include "numerics/engine/config.hpp"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "numerics/engine/config.hpp"
 #include "numerics/engine/data_load.hpp"
 #include "numerics/util/error.hpp"
 

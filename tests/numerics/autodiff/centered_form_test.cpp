@@ -6,10 +6,11 @@
 // opposite corners of X_r: the test first proves (from the enclosures) that the function is
 // monotone in every coordinate over X_r, so its extrema are at corners. The exponent is the
 // least-squares slope of log(excess) against log(r) for r = 1e-1, 10^-1.5, …, 1e-4.
+#include "numerics/autodiff/centered_form.hpp"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "numerics/autodiff/centered_form.hpp"
 #include "tests/numerics/autodiff/test_functions.hpp"
 
 using namespace gradcert;

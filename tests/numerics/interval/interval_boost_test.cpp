@@ -37,7 +37,7 @@ TEST_CASE("Boost.Interval over double with gradcert policies", "[interval][boost
     CHECK(std::fegetround() == FE_TONEAREST);
     const BoostInterval<double> c = bn::cos(BoostInterval<double>(100.0));
     // Boost's own reduction subtracts 15 * [2 pi] in interval arithmetic: about 60 ulp wide
-    // (gradcert's cos(100) is 1 ulp wide, see test_interval_basic.cpp).
+    // (gradcert's cos(100) is 1 ulp wide, see interval_basic_test.cpp).
     CHECK(bn::width(c) < 1e-13);
     CHECK(bn::in(0.8623188722876839, c));
     const BoostInterval<double> e = bn::exp(BoostInterval<double>(1.0));

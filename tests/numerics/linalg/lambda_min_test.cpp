@@ -1,12 +1,13 @@
 // Certified λ_min bounds never exceed the smallest eigenvalue of any sampled symmetric member of
 // random interval matrices (every method separately), are tight for point matrices, and the
 // interval Cholesky test separates definite from indefinite matrices.
+#include "numerics/linalg/lambda_min.hpp"
+
 #include <Eigen/Eigenvalues>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 
-#include "numerics/linalg/lambda_min.hpp"
 #include "numerics/util/error.hpp"
 
 using namespace gradcert;

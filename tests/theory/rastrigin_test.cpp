@@ -1,9 +1,10 @@
 // The 1-D Rastrigin example of docs/mathematics.md §4: thresholds 1/12, 0.08364, 0.51745.
+#include "theory/rastrigin.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "arb_oracle.hpp"
 #include "printed.hpp"
-#include "theory/rastrigin.hpp"
 
 using namespace gradcert;
 using namespace gradcert::theory;
