@@ -68,7 +68,8 @@ int run_train(const TrainArgs& args) {
     if (launcher_world_size() > 0) join_ranks(cfg, options);  // under mpirun: docs/cluster.md
     const engine::TrainResult r = train_on_ranks(cfg, out, options);
     if (options.communicator && options.communicator->rank() != 0)
-        return r.status == "diverged" ? 3 : 0;
+        return verify::to_int(r.status == engine::RunStatus::diverged ? verify::ExitCode::diverged
+                                                                      : verify::ExitCode::success);
     if (!r.epochs.empty()) {
         const engine::EpochRecord& last = r.epochs.back();
         std::printf(

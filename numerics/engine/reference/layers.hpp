@@ -1,7 +1,7 @@
 #pragma once
 // Reference layers: the definition of every layer of the engine as plain loops (no intrinsics,
 // no blocking, no threads, every sum in double in the obvious order). They are slow and exist to
-// be read and to test the fast layers against (tests/engine/core_reference_test.cpp); training
+// be read and to test the fast layers against (tests/engine/reference_layers_test.cpp); training
 // never calls them. Shapes and semantics are those of the fast layers (docs/engine.md, Layers):
 //
 //   conv2d         x [c, n, h, w], weight [k, c, r, s], bias [k] | null → y [k, n, p, q]

@@ -72,7 +72,7 @@ TrainConfig pinned_config(const std::string& model, int threads) {
 std::string run_hash(const std::string& model, int threads) {
     const fs::path dir = fresh_dir("pinned_" + model + "_" + std::to_string(threads));
     const TrainResult r = train(pinned_config(model, threads), dir);
-    REQUIRE(r.status == "finished");
+    REQUIRE(r.status == RunStatus::finished);
     Fnv1a f;
     f.add(r.model->params().data(), r.model->params().size_bytes());
     f.add(r.model->buffers().data(), r.model->buffers().size_bytes());
