@@ -37,7 +37,11 @@ if command -v ccache >/dev/null; then
 fi
 cmake -S "$here/libfuzzer" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
   -DCMAKE_C_COMPILER="$cc" "${launcher[@]}" >/dev/null
-nice ninja -C "$build" -j2 fuzz_expr fuzz_family >/dev/null
+if ! nice ninja -C "$build" -j2 fuzz_expr fuzz_family >"$build/build.log" 2>&1; then
+  echo "run_libfuzzer.sh: building the fuzz targets failed (log: $build/build.log):" >&2
+  grep -E "error|undefined reference" "$build/build.log" | head -20 >&2
+  exit 1
+fi
 
 mkdir -p "$build/artifacts"
 status=0
