@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Ground truth for the kernels of theory/kernel_laws.hpp by mpmath quadrature of their densities
 (40 digits), written to tests/theory/data/kernel_laws_reference.txt (tests/theory/
-test_kernel_laws.cpp reads it).
+kernel_laws_test.cpp reads it).
 
 Every value is an integral of the law's DENSITY, never the closed form under test:
   cf      E cos(t u)      1-D: uniform [-1, 1], Laplace ½e^{-|u|}, student-t ν, Gaussian N(0, 2)
