@@ -56,7 +56,7 @@ engine::TrainResult train_on_ranks(const engine::ValidTrainConfig& cfg,
 
 int run_train(const TrainArgs& args) {
     namespace fs = std::filesystem;
-    engine::require_engine_isa();  // before any engine code (built for x86-64-v4) runs
+    engine::require_engine_isa();  // before any engine code (built for x86-64-v3) runs
     // Validated once, here at the boundary; train() does not check it again.
     const engine::ValidTrainConfig cfg = engine::load_train_config(args.config);
     const fs::path out =
