@@ -2,7 +2,7 @@
 """Exits 0 when two report trees written by `gradcert report` (or `report --collect`) are the same
 report but for timing: the same files; JSON equal once every key naming a time ("seconds",
 "wall") is dropped; Markdown equal once timing is masked (a number followed by " s", and the cells
-of a table column headed "seconds"); every other file (SVG figures) byte for byte. Used by
+of a table column headed "seconds" or "<what> s"); every other file (SVG figures) byte for byte. Used by
 tests/cluster/sweep_local.sh to pin docs/cluster.md's "one code path": the estimates must be the
 same bits, not merely within the bands `gradcert compare-reports` allows.
 
@@ -37,7 +37,8 @@ def masked_markdown(text):
             cells = line.split("|")
             if not timing_columns and not set(line) <= set("|-: "):
                 heads = [c.strip() for c in cells]
-                timing_columns = {i for i, h in enumerate(heads) if h == "seconds"}
+                timing_columns = {i for i, h in enumerate(heads)
+                                  if h == "seconds" or h.endswith(" s")}
                 if not timing_columns:
                     timing_columns = {-1}  # a table without a timing column
             cells = ["T" if i in timing_columns else c for i, c in enumerate(cells)]

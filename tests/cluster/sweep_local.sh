@@ -55,12 +55,24 @@ out=$("$G" report --collect "$W/c" 2>&1)
 echo "$out" | grep -q "task 0 (family quadratic-2d, id [0-9a-f]*) failed: .*log .*task-0.log" ||
     fail "collect does not name the failed task: $out"
 
-# --- One code path (docs/cluster.md, "One code path") on a reduced plan: three families, the
-# constants and a scaled-down noise_scaling experiment (tests/cluster/data/one-path/), seconds.
+# --- One code path (docs/cluster.md, "One code path") on a reduced plan (seconds):
+# tests/cluster/data/one-path holds three families, the constants and a scaled-down explicit_go;
+# where the CPU runs the SGD engine (x86-64-v4) a scaled-down noise_scaling joins them.
 R=$W/reduced
 mkdir -p "$R/verify"
-cp -r "$SRC/tests/cluster/data/one-path/." "$R/verify/"
+cp -r "$SRC/tests/cluster/data/one-path/report.toml" "$SRC/tests/cluster/data/one-path/experiments" \
+    "$R/verify/"
 ln -s "$SRC/verify/families" "$R/verify/families"
+NR=5
+if grep -q avx512f /proc/cpuinfo && grep -q avx512bw /proc/cpuinfo && grep -q avx512vl /proc/cpuinfo &&
+    grep -q avx512dq /proc/cpuinfo && grep -q avx512cd /proc/cpuinfo; then
+    cp "$SRC/tests/cluster/data/one-path/noise_scaling.toml" "$R/verify/experiments/"
+    sed -i 's/^experiments = \["explicit_go"\]/experiments = ["explicit_go", "noise_scaling"]/' \
+        "$R/verify/report.toml"
+    NR=6
+else
+    echo "sweep_local: this CPU lacks x86-64-v4 (the SGD engine's ISA): no SGD experiment in the reduced plan"
+fi
 t0=$(date +%s)
 "$G" report --quick --source "$R" --out "$W/r1" > "$W/r1.log" 2>&1 || fail "report --jobs 1: $(tail -3 "$W/r1.log")"
 t1=$(date +%s)
@@ -68,13 +80,17 @@ t1=$(date +%s)
 "$G" report --quick --source "$R" --plan "$W/p" > /dev/null || fail "plan of the reduced tree"
 "$G" task "$W/p" --all --jobs 2 > "$W/p.log" 2>&1 || fail "task --all"
 "$G" report --collect "$W/p" --out "$W/r3" > /dev/null || fail "collect of the reduced plan"
-echo "sweep_local: reduced report $((t1 - t0)) s (jobs 1)"
+echo "sweep_local: reduced report ($NR tasks) $((t1 - t0)) s with --jobs 1"
 for d in r1 r2; do
     [ -e "$W/$d/.work" ] && fail "$d: report left $d/.work"
     [ -e "$W/$d/.staging" ] && fail "$d: report left $d/.staging"
-    grep -q "gradcert task: \[5/5\] task [0-9] (.*) done" "$W/$d.log" || fail "$d: no progress lines"
-    grep -q "^  \[4\] report: noise_scaling run " "$W/$d.log" ||
-        fail "$d: the experiment's progress is not relayed"
+    grep -q "^gradcert task: \[$NR/$NR\] task [0-9] (.*) done" "$W/$d.log" || fail "$d: no progress lines"
+    grep -q "^  \[4\]   starts reaching the certified global minimizer" "$W/$d.log" ||
+        fail "$d: the experiment's output is not relayed"
+    if [ $NR = 6 ]; then
+        grep -q "^  \[5\] report: noise_scaling run " "$W/$d.log" ||
+            fail "$d: the SGD experiment's progress is not relayed"
+    fi
     grep -q "^report: wrote $W/$d/README.md" "$W/$d.log" || fail "$d: no final line"
 done
 /usr/bin/python3 "$SRC/tests/cluster/same_report.py" "$W/r1" "$W/r2" || fail "jobs 1 and 2 differ"
@@ -89,6 +105,7 @@ B=$W/bad
 mkdir -p "$B/verify/families"
 cp "$R/verify/report.toml" "$B/verify/"
 cp -r "$R/verify/experiments" "$B/verify/"
+cp "$SRC/tests/cluster/data/one-path/noise_scaling.toml" "$B/verify/experiments/"
 for f in quadratic-2d rastrigin-1d-gaussian; do cp "$SRC/verify/families/$f.toml" "$B/verify/families/"; done
 printf 'name = "double-well-tilted"\ndim = \n' > "$B/verify/families/double-well-tilted.toml"
 err=$("$G" report --quick --source "$B" --out "$W/bad-out" 2>&1 > /dev/null)
@@ -97,11 +114,11 @@ err=$("$G" report --quick --source "$B" --out "$W/bad-out" 2>&1 > /dev/null)
 [ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -q "double-well-tilted.toml" ||
     fail "malformed family: not one line naming the file: $err"
 cp "$SRC/verify/families/double-well-tilted.toml" "$B/verify/families/"
-printf '[quick\n' > "$B/verify/experiments/noise_scaling.toml"
+printf '[quick\n' > "$B/verify/experiments/explicit_go.toml"
 mkdir -p "$W/bad-out"
 err=$("$G" report --quick --source "$B" --out "$W/bad-out" 2>&1 > /dev/null)
 [ $? = 2 ] || fail "malformed experiment config: exit not 2"
 [ -e "$W/bad-out/README.md" ] && fail "malformed experiment config: report written"
-echo "$err" | tail -1 | grep -q "^gradcert: .*noise_scaling.toml" ||
+echo "$err" | tail -1 | grep -q "^gradcert: .*explicit_go.toml" ||
     fail "malformed experiment config: last line does not name the file: $err"
 echo "sweep_local: PASS"
