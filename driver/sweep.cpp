@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -14,7 +16,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 #include <utility>
 
 #include "driver/log_relay.hpp"
@@ -379,13 +380,34 @@ struct RunningTask {
     LogRelay log;
 };
 
-pid_t start_task(const fs::path& self, const fs::path& dir, const SweepTask& t) {
+// While alive, SIGCHLD is blocked in the calling thread, so that wait_for_one can sleep until a
+// child ends (sigtimedwait) rather than poll; a child gets the previous mask back before exec.
+class ChildSignalBlock {
+  public:
+    ChildSignalBlock() {
+        sigemptyset(&chld_);
+        sigaddset(&chld_, SIGCHLD);
+        pthread_sigmask(SIG_BLOCK, &chld_, &previous_);
+    }
+    ~ChildSignalBlock() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+    ChildSignalBlock(const ChildSignalBlock&) = delete;
+    ChildSignalBlock& operator=(const ChildSignalBlock&) = delete;
+    const sigset_t& chld() const { return chld_; }
+    const sigset_t& previous() const { return previous_; }
+
+  private:
+    sigset_t chld_{}, previous_{};
+};
+
+pid_t start_task(const fs::path& self, const fs::path& dir, const SweepTask& t,
+                 const ChildSignalBlock& signals) {
     const std::string log = task_log(dir, t).string();
     const std::string index = std::to_string(t.index);
     std::cout.flush();
     std::cerr.flush();
     const pid_t pid = ::fork();
     if (pid == 0) {
+        pthread_sigmask(SIG_SETMASK, &signals.previous(), nullptr);
         const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (fd >= 0) {
             ::dup2(fd, 1);
@@ -422,8 +444,10 @@ TaskFailure failure_of(const fs::path& dir, const SweepTask& t, int status) {
     return f;
 }
 
-// Waits for one of `running` to end (relaying the logs meanwhile); returns its pid and status.
-std::pair<pid_t, int> wait_for_one(std::map<pid_t, RunningTask>& running) {
+// Waits for one of `running` to end, relaying their logs at least every 0.25 s meanwhile;
+// returns its pid and wait status.
+std::pair<pid_t, int> wait_for_one(std::map<pid_t, RunningTask>& running,
+                                   const ChildSignalBlock& signals) {
     for (;;) {
         int status = 0;
         const pid_t pid = ::waitpid(-1, &status, WNOHANG);
@@ -432,7 +456,8 @@ std::pair<pid_t, int> wait_for_one(std::map<pid_t, RunningTask>& running) {
             throw std::runtime_error("gradcert task --all: waitpid failed");
         if (pid == 0) {
             for (auto& [p, r] : running) r.log.relay();
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            const timespec relay_period{0, 250'000'000};
+            ::sigtimedwait(&signals.chld(), nullptr, &relay_period);  // a child ended, or timeout
         }
     }
 }
@@ -443,6 +468,7 @@ std::vector<TaskFailure> run_all_sweep_tasks(const fs::path& dir, int jobs) {
     const SweepPlan plan = read_sweep_plan(dir);
     fs::create_directories(dir / "logs");
     const fs::path self = self_executable();
+    const ChildSignalBlock signals;
     std::map<pid_t, RunningTask> running;
     std::vector<TaskFailure> failures;
     std::size_t next = 0, finished = 0;
@@ -459,10 +485,10 @@ std::vector<TaskFailure> run_all_sweep_tasks(const fs::path& dir, int jobs) {
                 continue;
             }
             LogRelay log(task_log(dir, t), fmt::format("  [{}] ", t.index));
-            running.emplace(start_task(self, dir, t), RunningTask{&t, std::move(log)});
+            running.emplace(start_task(self, dir, t, signals), RunningTask{&t, std::move(log)});
             continue;
         }
-        const auto [pid, status] = wait_for_one(running);
+        const auto [pid, status] = wait_for_one(running, signals);
         RunningTask r = std::move(running.at(pid));
         running.erase(pid);
         r.log.relay(true);
