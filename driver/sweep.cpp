@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -405,9 +406,14 @@ pid_t start_task(const fs::path& self, const fs::path& dir, const SweepTask& t,
     const std::string index = std::to_string(t.index);
     std::cout.flush();
     std::cerr.flush();
+    const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid == 0) {
         pthread_sigmask(SIG_SETMASK, &signals.previous(), nullptr);
+        // A task does not outlive the runner (killed report or `task --all`): it would go on
+        // writing into DIR while a rerun clears or resumes it.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() != parent) ::_exit(127);  // the runner died before prctl
         const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (fd >= 0) {
             ::dup2(fd, 1);
