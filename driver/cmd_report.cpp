@@ -1,29 +1,32 @@
-// `gradcert report [--quick | --full] [--out DIR] [--resume]`: regenerates the verification
-// reports of the built-in families, the constants table, the empirical experiments and the index
-// DIR/README.md (verify/report.toml says which families and experiments per mode). The quick
-// report goes to reports/quick by default, the full one to reports/full.
+// `gradcert report [--quick | --full] [--out DIR] [--jobs J] [--resume]`: regenerates the
+// verification reports of the built-in families, the constants table, the empirical experiments
+// and the index DIR/README.md (verify/report.toml says which families and experiments per mode).
+// The quick report goes to reports/quick by default, the full one to reports/full.
 //
-// Everything is rendered into DIR/.staging first; each part then replaces its predecessor
-// atomically, so an interrupted run never leaves a half-written report. The experiments keep
-// their run state (checkpoints, finished runs) in DIR/.work/<experiment>; --resume continues from
-// it, otherwise it is cleared first. It is removed after a complete run.
+// One code path with the Slurm sweeps (docs/cluster.md, "Sweeps"; driver/sweep.hpp): the report
+// plans its tasks into DIR/.work as `report --plan DIR/.work` would, runs them as
+// `gradcert task DIR/.work --all --jobs J` does (each task a child process, its output in
+// DIR/.work/logs and relayed as progress), and assembles DIR as `report --collect DIR/.work
+// --out DIR` does; only the index's time differs (the report's wall time, not the sum of the
+// task times). Every input is validated before anything is written. The collection renders into
+// DIR/.staging and each part then replaces its predecessor atomically, so an interrupted run never
+// leaves a half-written report. DIR/.work (the tasks' outputs, logs and the experiments'
+// checkpoints) is removed after a complete run; --resume keeps what an interrupted run left there
+// (finished tasks are not rerun, an experiment continues from its checkpoints), otherwise it is
+// cleared first.
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
+#include <stdexcept>
+#include <vector>
 
 #include "driver/command.hpp"
 #include "driver/output_paths.hpp"
-#include "driver/report_plan.hpp"
 #include "driver/sweep.hpp"
-#include "numerics/util/atomic_file.hpp"
+#include "numerics/util/error.hpp"
 #include "numerics/util/stopwatch.hpp"
-#include "reports/check_report.hpp"
-#include "reports/constants_report.hpp"
-#include "reports/experiment_registry.hpp"
-#include "reports/verification_index.hpp"
-#include "theory/constants.hpp"
-#include "theory/constants_json.hpp"
 
 namespace {
 
@@ -34,6 +37,7 @@ struct ReportArgs {
     bool quick = false;
     bool full = false;
     bool resume = false;
+    int jobs = 1;     // tasks at a time (as `gradcert task DIR --all --jobs J`)
     std::string out;  // empty → reports/quick (quick) or reports/full (full)
     std::string source = GRADCERT_SOURCE_DIR;
     std::string plan;     // --plan DIR: write the sweep plan instead (driver/sweep.hpp)
@@ -55,91 +59,52 @@ int run_sweep_step(const ReportArgs& a) {
     }
     const fs::path out = a.out.empty() ? fs::path(a.collect) / "report" : fs::path(a.out);
     gradcert::driver::require_writable_directory("--out", out);
-    gradcert::driver::collect_sweep(a.collect, out);
+    const double task_seconds = gradcert::driver::collect_sweep(a.collect, out);
+    std::cout << fmt::format("report: collected {} into {} ({:.1f} task-seconds)\n", a.collect,
+                             (out / "README.md").string(), task_seconds);
     return 0;
 }
 
-constexpr long kConstantsPrecision = 128;
-
-size_t stage_constants(const fs::path& dir) {
-    gradcert::PrecisionScope precision(kConstantsPrecision);
-    auto constants = gradcert::theory::paper_constants();
-    gradcert::write_file_atomically(
-        dir / "constants.json",
-        gradcert::theory::constants_to_json(constants, kConstantsPrecision).dump(2) + "\n");
-    gradcert::write_file_atomically(dir / "constants.md", gradcert::reports::constants_markdown(
-                                                              constants, kConstantsPrecision));
-    return constants.size();
+// What a failed task means for `gradcert report`: the task's bad input is the report's (exit 2,
+// the child's one-line message), anything else an internal failure (exit 5); docs/cli.md.
+[[noreturn]] void throw_task_failure(const std::vector<gradcert::driver::TaskFailure>& failures) {
+    for (const auto& f : failures)
+        if (f.exit_status == gradcert::verify::to_int(gradcert::verify::ExitCode::bad_input))
+            throw gradcert::InputError(f.error);
+    const auto& f = failures.front();
+    throw std::runtime_error(fmt::format("report: task {} ({}) failed: {}; log {}", f.task.index,
+                                         f.task.name, f.error, f.log.string()));
 }
 
-void stage_families(const gradcert::driver::ReportPlan& plan, const fs::path& source,
-                    const fs::path& dir, gradcert::reports::IndexInputs& index) {
-    for (const std::string& name : plan.families) {
-        auto family =
-            gradcert::verify::load_family(source / "verify" / "families" / (name + ".toml"), {});
-        family.file = "verify/families/" + name + ".toml";  // stable across checkouts
-        std::cout << "report: checking " << name << "…" << std::endl;
-        gradcert::verify::CheckOptions options;  // record the certificate written beside the JSON
-        options.minimizer.record_certificate = options.curvature.record_certificate = true;
-        auto result = gradcert::verify::check_family(family, options);
-        gradcert::reports::write_check_report(result, dir);
-        std::cout << "  " << gradcert::reports::family_one_line(result) << "\n";
-        index.families.push_back(std::move(result));
-    }
-}
-
-void stage_experiments(const gradcert::driver::ReportPlan& plan, const ReportArgs& a,
-                       const std::string& mode, const fs::path& work, const fs::path& dir,
-                       gradcert::reports::IndexInputs& index) {
-    const std::string plan_file = (fs::path(a.source) / "verify" / "report.toml").string();
-    for (const std::string& name : plan.experiments) {
-        const auto& entry = gradcert::reports::find_experiment(name, plan_file);
-        gradcert::verify::ExperimentContext ctx;
-        ctx.mode = mode;
-        ctx.source = a.source;
-        ctx.work = work / name;
-        ctx.resume = a.resume;
-        if (!ctx.resume) fs::remove_all(ctx.work);
-        fs::create_directories(ctx.work);
-        std::cout << "report: running experiment " << name << " (" << mode << ")…" << std::endl;
-        auto outcome = entry.run(ctx, dir);
-        std::cout << fmt::format("  {} ({:.0f} s)\n", outcome.one_line, outcome.wall_seconds);
-        index.experiments.push_back(std::move(outcome));
-    }
-}
-
-int run_report(const ReportArgs& a) {
-    if (!a.plan.empty() || !a.collect.empty()) return run_sweep_step(a);
+// The report itself: plan, run and collect its tasks, exactly as a sweep does (one code path,
+// docs/cluster.md), with OUT/.work as the plan directory.
+int run_local_report(const ReportArgs& a) {
     const auto t0 = Clock::now();
     const std::string mode = a.full ? "full" : "quick";
-    const fs::path source(a.source);
     const fs::path out = !a.out.empty() ? fs::path(a.out)
                          : a.full       ? fs::path("reports") / "full"
                                         : fs::path("reports") / "quick";
     gradcert::driver::require_writable_directory("--out", out);
-    gradcert::driver::ReportPlan plan =
-        gradcert::driver::load_report_plan(source / "verify" / "report.toml", mode);
-    const fs::path staging = out / ".staging", work = out / ".work";
-    fs::remove_all(staging);
-
-    gradcert::reports::IndexInputs index;
-    index.mode = mode;
-    stage_families(plan, source, staging / "families", index);
-    index.constant_count = stage_constants(staging / "constants");
-    stage_experiments(plan, a, mode, work, staging / "experiments", index);
-    index.seconds = gradcert::seconds_since(t0);
-    std::string readme = gradcert::reports::verification_index_markdown(index);
-
-    gradcert::replace_directory(staging / "families", out / "families");
-    gradcert::replace_directory(staging / "constants", out / "constants");
-    if (!plan.experiments.empty())
-        gradcert::replace_directory(staging / "experiments", out / "experiments");
-    gradcert::write_file_atomically(out / "README.md", readme);
-    fs::remove_all(staging);
+    const auto plan = gradcert::driver::make_sweep_plan(mode, a.source);  // validates all input
+    const fs::path work = out / ".work";
+    if (!a.resume) fs::remove_all(work);
+    gradcert::driver::write_sweep_plan(plan, work, a.plan_options);
+    std::cout << fmt::format("report: {} tasks ({} at a time), logs in {}\n", plan.tasks.size(),
+                             a.jobs, (work / "logs").string())
+              << std::flush;
+    const auto failures = gradcert::driver::run_all_sweep_tasks(work, a.jobs);
+    if (!failures.empty()) throw_task_failure(failures);
+    const double seconds = gradcert::seconds_since(t0);
+    gradcert::driver::collect_sweep(work, out, seconds);
     fs::remove_all(work);
     std::cout << fmt::format("report: wrote {} ({:.1f} s)\n", (out / "README.md").string(),
-                             index.seconds);
+                             seconds);
     return gradcert::verify::to_int(gradcert::verify::ExitCode::success);
+}
+
+int run_report(const ReportArgs& a) {
+    if (!a.plan.empty() || !a.collect.empty()) return run_sweep_step(a);
+    return run_local_report(a);
 }
 
 gradcert::driver::Runner setup(CLI::App& sub) {
@@ -150,7 +115,11 @@ gradcert::driver::Runner setup(CLI::App& sub) {
                  "the full report: slow families and full-size experiments, to reports")
         ->excludes(quick);
     sub.add_flag("--resume", args->resume,
-                 "continue the experiments of an interrupted run from DIR/.work");
+                 "continue an interrupted run from DIR/.work: finished tasks are kept, "
+                 "experiments continue from their checkpoints");
+    sub.add_option("--jobs", args->jobs,
+                   "tasks run at once (default 1); the report does not depend on it")
+        ->check(CLI::Range(1, 256));
     sub.add_option("--out", args->out, "output directory (default: reports/quick or reports/full)");
     sub.add_option("--source", args->source, "source tree holding verify/ (default: this build's)");
     auto* plan = sub.add_option("--plan", args->plan,

@@ -1,7 +1,8 @@
 // `gradcert task DIR [--index N | --all [--jobs J]]`: runs tasks of a sweep plan made by
 // `gradcert report --plan DIR` (driver/sweep.hpp, docs/cluster.md). N defaults to
 // SLURM_ARRAY_TASK_ID, so a Slurm job array runs `gradcert task DIR` unchanged. A finished task is
-// not rerun; a killed one restarts from the checkpoints in DIR/work/<id>.
+// not rerun; a killed one restarts from the checkpoints in DIR/work/<id>. `--all` is also how
+// `gradcert report` runs its tasks (driver/cmd_report.cpp): one code path.
 // Exit status: 0 done, 1 a task failed (its error in DIR/failed/<id>.json), 2 bad input.
 #include <cstdlib>
 #include <memory>
@@ -36,7 +37,7 @@ int task_index_from_environment() {
 }
 
 int run_task(const TaskArgs& a) {
-    if (a.all) return run_all_sweep_tasks(a.dir, a.jobs);
+    if (a.all) return run_all_sweep_tasks(a.dir, a.jobs).empty() ? 0 : 1;
     const int index = a.index >= 0 ? a.index : task_index_from_environment();
     try {
         return run_sweep_task(a.dir, index);

@@ -2,10 +2,14 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -13,7 +17,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
+#include "driver/log_relay.hpp"
 #include "driver/report_plan.hpp"
 #include "numerics/interval/precision.hpp"
 #include "numerics/util/atomic_file.hpp"
@@ -25,6 +31,7 @@
 #include "theory/constants.hpp"
 #include "theory/constants_json.hpp"
 #include "verify/family_check.hpp"
+#include "verify/family_file.hpp"
 
 namespace gradcert::driver {
 
@@ -215,16 +222,23 @@ void copy_tree(const fs::path& from, const fs::path& to) {
 }  // namespace
 
 SweepPlan make_sweep_plan(const std::string& mode, const fs::path& source) {
-    const ReportPlan report = load_report_plan(source / "verify" / "report.toml", mode);
+    const fs::path plan_file = source / "verify" / "report.toml";
+    const ReportPlan report = load_report_plan(plan_file, mode);
     SweepPlan plan{mode, fs::absolute(source), {}};
-    for (const std::string& name : report.families)
+    for (const std::string& name : report.families) {
+        // Parsed here so that a malformed family file is refused before anything is written
+        // (docs/cli.md), not minutes later by its task.
+        verify::load_family(task_input(plan.source, TaskKind::family, name), {});
         plan.tasks.push_back(
             make_task(plan.source, mode, TaskKind::family, name, int(plan.tasks.size())));
+    }
     plan.tasks.push_back(
         make_task(plan.source, mode, TaskKind::constants, "constants", int(plan.tasks.size())));
-    for (const std::string& name : report.experiments)
+    for (const std::string& name : report.experiments) {
+        reports::find_experiment(name, plan_file.string());  // an unknown name: InputError
         plan.tasks.push_back(
             make_task(plan.source, mode, TaskKind::experiment, name, int(plan.tasks.size())));
+    }
     return plan;
 }
 
@@ -359,56 +373,143 @@ int run_sweep_task(const fs::path& dir, int index) {
     return 0;
 }
 
-int run_all_sweep_tasks(const fs::path& dir, int jobs) {
+namespace {
+
+// A child `gradcert task DIR --index i` that run_all_sweep_tasks started.
+struct RunningTask {
+    const SweepTask* task;
+    LogRelay log;
+};
+
+// While alive, SIGCHLD is blocked in the calling thread, so that wait_for_one can sleep until a
+// child ends (sigtimedwait) rather than poll; a child gets the previous mask back before exec.
+class ChildSignalBlock {
+  public:
+    ChildSignalBlock() {
+        sigemptyset(&chld_);
+        sigaddset(&chld_, SIGCHLD);
+        pthread_sigmask(SIG_BLOCK, &chld_, &previous_);
+    }
+    ~ChildSignalBlock() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+    ChildSignalBlock(const ChildSignalBlock&) = delete;
+    ChildSignalBlock& operator=(const ChildSignalBlock&) = delete;
+    const sigset_t& chld() const { return chld_; }
+    const sigset_t& previous() const { return previous_; }
+
+  private:
+    sigset_t chld_{}, previous_{};
+};
+
+pid_t start_task(const fs::path& self, const fs::path& dir, const SweepTask& t,
+                 const ChildSignalBlock& signals) {
+    const std::string log = task_log(dir, t).string();
+    const std::string index = std::to_string(t.index);
+    std::cout.flush();
+    std::cerr.flush();
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        pthread_sigmask(SIG_SETMASK, &signals.previous(), nullptr);
+        // A task does not outlive the runner (killed report or `task --all`): it would go on
+        // writing into DIR while a rerun clears or resumes it.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() != parent) ::_exit(127);  // the runner died before prctl
+        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd >= 0) {
+            ::dup2(fd, 1);
+            ::dup2(fd, 2);
+        }
+        ::execl(self.c_str(), self.c_str(), "task", dir.c_str(), "--index", index.c_str(),
+                static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    if (pid < 0) throw std::runtime_error("gradcert task --all: fork failed");
+    return pid;
+}
+
+// The last non-empty line of a log ("" when there is none), without the driver's "gradcert: ".
+std::string last_log_line(const fs::path& log) {
+    std::istringstream in(read_text(log));
+    std::string line, last;
+    while (std::getline(in, line))
+        if (!line.empty()) last = line;
+    const std::string prefix = "gradcert: ";
+    return last.rfind(prefix, 0) == 0 ? last.substr(prefix.size()) : last;
+}
+
+// How the task process that ended with wait status `status` failed: by a signal, or with the
+// error its failed/<id>.json records, or else (a failure before the task started, e.g. an
+// unreadable plan) the last line of its log.
+TaskFailure failure_of(const fs::path& dir, const SweepTask& t, int status) {
+    TaskFailure f{t, WIFEXITED(status) ? WEXITSTATUS(status) : -1, "", task_log(dir, t)};
+    if (WIFSIGNALED(status)) f.error = fmt::format("killed by signal {}", WTERMSIG(status));
+    const auto j = nlohmann::json::parse(read_text(failed_file(dir, t)), nullptr, false);
+    if (f.error.empty() && !j.is_discarded()) f.error = j.value("error", std::string());
+    if (f.error.empty()) f.error = last_log_line(f.log);
+    if (f.error.empty()) f.error = fmt::format("exit status {}", f.exit_status);
+    return f;
+}
+
+// Waits for one of `running` to end, relaying their logs at least every 0.25 s meanwhile;
+// returns its pid and wait status.
+std::pair<pid_t, int> wait_for_one(std::map<pid_t, RunningTask>& running,
+                                   const ChildSignalBlock& signals) {
+    for (;;) {
+        int status = 0;
+        const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+        if (pid > 0 && running.count(pid)) return {pid, status};
+        if (pid < 0 && errno != EINTR)
+            throw std::runtime_error("gradcert task --all: waitpid failed");
+        if (pid == 0) {
+            for (auto& [p, r] : running) r.log.relay();
+            const timespec relay_period{0, 250'000'000};
+            ::sigtimedwait(&signals.chld(), nullptr, &relay_period);  // a child ended, or timeout
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<TaskFailure> run_all_sweep_tasks(const fs::path& dir, int jobs) {
     const SweepPlan plan = read_sweep_plan(dir);
     fs::create_directories(dir / "logs");
     const fs::path self = self_executable();
-    std::map<pid_t, const SweepTask*> running;
-    std::vector<std::string> failures;
+    const ChildSignalBlock signals;
+    std::map<pid_t, RunningTask> running;
+    std::vector<TaskFailure> failures;
     std::size_t next = 0, finished = 0;
-    auto wait_one = [&] {
-        int status = 0;
-        const pid_t pid = ::waitpid(-1, &status, 0);
-        if (pid <= 0) return;
-        const SweepTask* t = running.at(pid);
-        running.erase(pid);
-        ++finished;
-        const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        std::cerr << fmt::format("gradcert task: [{}/{}] task {} ({}) {}\n", finished,
-                                 plan.tasks.size(), t->index, t->name, ok ? "done" : "FAILED");
-        if (!ok)
-            failures.push_back(fmt::format("task {} ({} {}, id {}): log {}", t->index,
-                                           kind_name(t->kind), t->name, t->id,
-                                           task_log(dir, *t).string()));
+    auto report_end = [&](const SweepTask& t, const std::string& how) {
+        std::cout << fmt::format("gradcert task: [{}/{}] task {} ({} {}) {}", ++finished,
+                                 plan.tasks.size(), t.index, kind_name(t.kind), t.name, how)
+                  << std::endl;
     };
     while (next < plan.tasks.size() || !running.empty()) {
         if (next < plan.tasks.size() && int(running.size()) < jobs) {
             const SweepTask& t = plan.tasks[next++];
-            const std::string log = task_log(dir, t).string();
-            const std::string index = std::to_string(t.index);
-            std::cout.flush();
-            const pid_t pid = ::fork();
-            if (pid == 0) {
-                const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-                if (fd >= 0) {
-                    ::dup2(fd, 1);
-                    ::dup2(fd, 2);
-                }
-                ::execl(self.c_str(), self.c_str(), "task", dir.c_str(), "--index", index.c_str(),
-                        static_cast<char*>(nullptr));
-                ::_exit(127);
+            if (fs::exists(done_file(dir, t))) {
+                report_end(t, "already done");
+                continue;
             }
-            if (pid < 0) throw std::runtime_error("gradcert task --all: fork failed");
-            running[pid] = &t;
+            LogRelay log(task_log(dir, t), fmt::format("  [{}] ", t.index));
+            running.emplace(start_task(self, dir, t, signals), RunningTask{&t, std::move(log)});
             continue;
         }
-        wait_one();
+        const auto [pid, status] = wait_for_one(running, signals);
+        RunningTask r = std::move(running.at(pid));
+        running.erase(pid);
+        r.log.relay(true);
+        const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        report_end(*r.task, ok ? "done" : "FAILED");
+        if (!ok) failures.push_back(failure_of(dir, *r.task, status));
     }
-    for (const std::string& f : failures) std::cerr << "gradcert task: failed: " << f << "\n";
-    return failures.empty() ? 0 : 1;
+    for (const TaskFailure& f : failures)
+        std::cerr << fmt::format("gradcert task: task {} ({} {}, id {}) failed: {}; log {}\n",
+                                 f.task.index, kind_name(f.task.kind), f.task.name, f.task.id,
+                                 f.error, f.log.string());
+    return failures;
 }
 
-void collect_sweep(const fs::path& dir, const fs::path& out) {
+double collect_sweep(const fs::path& dir, const fs::path& out, std::optional<double> wall_seconds) {
     const SweepPlan plan = read_sweep_plan(dir);
     std::vector<std::string> problems;
     for (const SweepTask& t : plan.tasks) {
@@ -447,13 +548,14 @@ void collect_sweep(const fs::path& dir, const fs::path& out) {
         for (const char* part : {"families", "constants", "experiments"})
             copy_tree(from / part, staging / part);
     }
+    const double task_seconds = index.seconds;
+    if (wall_seconds) index.seconds = *wall_seconds;
     const std::string readme = reports::verification_index_markdown(index);
     for (const char* part : {"families", "constants", "experiments"})
         if (fs::exists(staging / part)) replace_directory(staging / part, out / part);
     write_file_atomically(out / "README.md", readme);
     fs::remove_all(staging);
-    std::cout << fmt::format("report: collected {} tasks into {} ({:.1f} task-seconds)\n",
-                             plan.tasks.size(), (out / "README.md").string(), index.seconds);
+    return task_seconds;
 }
 
 }  // namespace gradcert::driver

@@ -13,6 +13,7 @@
 // tasks/<id>/ (a finished task's outputs and done.json, renamed into place atomically);
 // failed/<id>.json (the last failure of a task, removed when it succeeds).
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,9 @@ struct PlanOptions {
     std::string time_limit = "02:00:00";
 };
 
-// The tasks of the report `mode` from source/verify/report.toml.
+// The tasks of the report `mode` from source/verify/report.toml. Validates every input before
+// anything is written: throws InputError naming the file for a malformed report.toml, a missing,
+// unreadable or malformed family file, or an experiment name gradcert does not know.
 SweepPlan make_sweep_plan(const std::string& mode, const std::filesystem::path& source);
 
 // Writes DIR/tasks.json and the scripts (throws InputError for an unwritable DIR or a DIR that
@@ -56,13 +59,27 @@ std::filesystem::path task_log(const std::filesystem::path& dir, const SweepTask
 // failure in DIR/failed/<id>.json and rethrows.
 int run_sweep_task(const std::filesystem::path& dir, int index);
 
+// A task that run_all_sweep_tasks saw fail.
+struct TaskFailure {
+    SweepTask task;
+    int exit_status = -1;  // of its `gradcert task DIR --index i`; -1 when ended by a signal
+    std::string error;     // DIR/failed/<id>.json's error, or how the process ended
+    std::filesystem::path log;
+};
+
 // Runs every task not yet done, `jobs` at a time, each as a child `gradcert task DIR --index i`
-// with its log in DIR/logs; returns 0 when all succeeded, 1 otherwise (naming the failures).
-int run_all_sweep_tasks(const std::filesystem::path& dir, int jobs);
+// with its output in DIR/logs/task-<i>.log, in plan order. Progress on stdout: the lines each
+// child appends to its log, prefixed "  [i] ", and one line per finished task. Returns the
+// failures (empty when every task is done), each also named on stderr. `gradcert task DIR --all`
+// and `gradcert report` both run a report's tasks through this function (docs/cluster.md).
+std::vector<TaskFailure> run_all_sweep_tasks(const std::filesystem::path& dir, int jobs);
 
 // Assembles the report into `out` (index README.md, families/, constants/, experiments/) when
 // every task is done; otherwise names each missing or failed task (id, name, log) on stderr and
-// throws InputError before writing anything.
-void collect_sweep(const std::filesystem::path& dir, const std::filesystem::path& out);
+// throws InputError before writing anything. The index states `wall_seconds` as the time the
+// report took when given (`gradcert report`), else the sum of the task times (a sweep's tasks
+// may have run anywhere). Returns the sum of the task times.
+double collect_sweep(const std::filesystem::path& dir, const std::filesystem::path& out,
+                     std::optional<double> wall_seconds = std::nullopt);
 
 }  // namespace gradcert::driver
