@@ -136,6 +136,26 @@ def main():
     t = gp.tail_index(cauchy, torch.Generator().manual_seed(8))
     check(t["lo"] <= 1.0 <= t["hi"], f"tail index Cauchy {t}")
 
+    # noise_batch_sizes: the noise at each listed b on the run's pool (noise.per_batch), each
+    # estimate consistent with its own K values; a size not below the pool is refused.
+    probe = gp.Probe(model, data, seed=3, probe_size=64, batches=6, hessian=False,
+                     sharpness=False, adaptive_sharpness=False, tail=False,
+                     noise_batch_sizes=(16, 4, 8))
+    rec = probe.measure(lr=0.1, batch=8)
+    per = rec["noise"]["per_batch"]
+    check([e["batch"] for e in per] == [4, 8, 16] and
+          all(e["pool"] == 64 and e["samples"] == 6 and
+              abs(e["mean_sq"][0] - sum(e["values"]) / 6) < 1e-12 * e["mean_sq"][0] and
+              e["mean_sq"][1] <= e["mean_sq"][0] <= e["mean_sq"][2] for e in per),
+          "noise_batch_sizes: per_batch estimates at 4, 8, 16 on the pool")
+    check(rec["pool"]["n"] == 64 and rec["pool"]["loss"] > 0, "probe record has the pool loss")
+    try:
+        gp.Probe(model, data, seed=3, probe_size=64, noise_batch_sizes=(64,), hessian=False,
+                 sharpness=False, adaptive_sharpness=False, tail=False).measure(lr=0.1, batch=8)
+        check(False, "noise_batch_sizes not below the pool refused")
+    except ValueError as e:
+        check("noise_batch_sizes" in str(e), "noise_batch_sizes not below the pool refused")
+
     with tempfile.TemporaryDirectory() as tmp:
         run = os.path.join(tmp, "run")
         w = gp.RunWriter(run, scale="test")
