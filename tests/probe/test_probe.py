@@ -176,6 +176,20 @@ def main():
         except gp.RunFormatError as e:
             check("unknown run format" in str(e) and "manifest.json" in str(e),
                   "unknown version refused")
+        fixed = gp.RunWriter(os.path.join(tmp, "fixed"), columns=["epoch", "lr", "delta"])
+        fixed.epoch(1, lr=0.1)
+        fixed.epoch(2, lr=0.1, delta=0.5)
+        fixed.close()
+        rows = gp.read_epochs(os.path.join(tmp, "fixed"))
+        check(math.isnan(rows[0]["delta"]) and rows[1]["delta"] == 0.5,
+              "columns= fixes the header; a row without a column gets nan")
+        late = gp.RunWriter(os.path.join(tmp, "late"))
+        late.epoch(1, lr=0.1)
+        try:
+            late.epoch(2, lr=0.1, delta=0.5)
+            check(False, "a column missing from the first row's header is refused, not dropped")
+        except gp.RunFormatError:
+            check(True, "a column missing from the first row's header is refused, not dropped")
         try:
             gp.RunWriter(run)
             check(False, "existing run refused")
