@@ -2,6 +2,8 @@
 // reports of the built-in families, the constants table, the empirical experiments and the index
 // DIR/README.md (verify/report.toml says which families and experiments per mode). The quick
 // report goes to reports/quick by default, the full one to reports/full.
+// `gradcert report --runs RUNDIR... [--out DIR]` builds the experiments' pages and claim verdicts
+// from run directories instead (reports/runs_report.hpp; default DIR runs-report).
 //
 // Everything is rendered into DIR/.staging first; each part then replaces its predecessor
 // atomically, so an interrupted run never leaves a half-written report. The experiments keep
@@ -21,6 +23,7 @@
 #include "reports/check_report.hpp"
 #include "reports/constants_report.hpp"
 #include "reports/experiment_registry.hpp"
+#include "reports/runs_report.hpp"
 #include "reports/verification_index.hpp"
 #include "theory/constants.hpp"
 #include "theory/constants_json.hpp"
@@ -36,8 +39,9 @@ struct ReportArgs {
     bool resume = false;
     std::string out;  // empty → reports/quick (quick) or reports/full (full)
     std::string source = GRADCERT_SOURCE_DIR;
-    std::string plan;     // --plan DIR: write the sweep plan instead (driver/sweep.hpp)
-    std::string collect;  // --collect DIR: assemble a finished sweep
+    std::string plan;               // --plan DIR: write the sweep plan instead (driver/sweep.hpp)
+    std::string collect;            // --collect DIR: assemble a finished sweep
+    std::vector<std::string> runs;  // --runs DIR...: pages from run directories
     gradcert::driver::PlanOptions plan_options;
 };
 
@@ -108,7 +112,20 @@ void stage_experiments(const gradcert::driver::ReportPlan& plan, const ReportArg
     }
 }
 
+// --runs (docs/run-format.md, "Reports from run directories").
+int run_runs_report(const ReportArgs& a) {
+    const fs::path out = a.out.empty() ? fs::path("runs-report") : fs::path(a.out);
+    gradcert::driver::require_writable_directory("--out", out);
+    const std::vector<fs::path> dirs(a.runs.begin(), a.runs.end());
+    const auto summary = gradcert::reports::write_runs_report(dirs, out);
+    for (const std::string& s : summary.skipped) std::cout << "report: skipped " << s << "\n";
+    std::cout << fmt::format("report: wrote {} ({} page(s) from {} runs)\n",
+                             (out / "README.md").string(), summary.pages.size(), dirs.size());
+    return gradcert::verify::to_int(gradcert::verify::ExitCode::success);
+}
+
 int run_report(const ReportArgs& a) {
+    if (!a.runs.empty()) return run_runs_report(a);
     if (!a.plan.empty() || !a.collect.empty()) return run_sweep_step(a);
     const auto t0 = Clock::now();
     const std::string mode = a.full ? "full" : "quick";
@@ -146,20 +163,33 @@ gradcert::driver::Runner setup(CLI::App& sub) {
     auto args = std::make_shared<ReportArgs>();
     auto* quick = sub.add_flag("--quick", args->quick,
                                "the quick report (default): minutes on 2 cores, to reports/quick");
-    sub.add_flag("--full", args->full,
-                 "the full report: slow families and full-size experiments, to reports")
-        ->excludes(quick);
-    sub.add_flag("--resume", args->resume,
-                 "continue the experiments of an interrupted run from DIR/.work");
-    sub.add_option("--out", args->out, "output directory (default: reports/quick or reports/full)");
+    auto* full_flag =
+        sub.add_flag("--full", args->full,
+                     "the full report: slow families and full-size experiments, to reports")
+            ->excludes(quick);
+    auto* resume = sub.add_flag("--resume", args->resume,
+                                "continue the experiments of an interrupted run from DIR/.work");
+    sub.add_option("--out", args->out,
+                   "output directory (default: reports/quick, reports/full, or runs-report "
+                   "with --runs)");
     sub.add_option("--source", args->source, "source tree holding verify/ (default: this build's)");
     auto* plan = sub.add_option("--plan", args->plan,
                                 "write the report's tasks and Slurm scripts into this directory "
                                 "instead of running them (docs/cluster.md)");
-    sub.add_option("--collect", args->collect,
-                   "assemble the report from the finished tasks of this plan directory into "
-                   "--out (default DIR/report)")
-        ->excludes(plan);
+    auto* collect = sub.add_option("--collect", args->collect,
+                                   "assemble the report from the finished tasks of this plan "
+                                   "directory into --out (default DIR/report)")
+                        ->excludes(plan);
+    sub.add_option("--runs", args->runs,
+                   "build the noise-scaling, schedules and sharpness-grid pages and their claim "
+                   "verdicts from these run directories (docs/run-format.md) into --out "
+                   "(default runs-report)")
+        ->expected(1, -1)
+        ->excludes(quick)
+        ->excludes(full_flag)
+        ->excludes(resume)
+        ->excludes(plan)
+        ->excludes(collect);
     sub.add_option("--max-parallel", args->plan_options.max_parallel,
                    "with --plan: array tasks running at once (%K, default 4)")
         ->check(CLI::Range(1, 100000));
