@@ -80,6 +80,9 @@ def engine_runs(gradcert, tmp):
             out = os.path.join(tmp, "engine", f"{arm}-seed{seed}")
             p = subprocess.run([gradcert, "train", cfg, "--out", out, "--quiet"],
                                capture_output=True, text=True)
+            if p.returncode == 2 and "x86-64-v4" in p.stderr:
+                print("SKIPPED (not passed): the engine-run part; " + p.stderr.strip())
+                return []
             check(p.returncode == 0, f"gradcert train {arm} seed {seed} ({p.stderr.strip()!r})")
             dirs.append(out)
     out = os.path.join(tmp, "engine-report")
@@ -128,11 +131,13 @@ def refusals(gradcert, source, tmp, engine):
     other = copy_run(b, os.path.join(tmp, "other"),
                      lambda m: m["experiment"].update(dataset="cifar10"))
     refused(gradcert, tmp, [a, other], "dataset \"cifar10\" differs", "mixed datasets")
-    refused(gradcert, tmp, [engine[0], a], "differs", "engine and probe runs of other datasets")
+    if engine:
+        refused(gradcert, tmp, [engine[0], a], "differs",
+                "engine and probe runs of other datasets")
     twin = copy_run(a, os.path.join(tmp, "twin"))
     refused(gradcert, tmp, [a, twin, b], "a second run of arm \"constant\" with seed 0",
             "a repeated (arm, seed)")
-    refused(gradcert, tmp, [a], "no report page can be built", "a single run")
+    refused(gradcert, tmp, [b], "no report page can be built", "a single schedules run")
 
 
 def main():
