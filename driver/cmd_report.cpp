@@ -2,6 +2,8 @@
 // verification reports of the built-in families, the constants table, the empirical experiments
 // and the index DIR/README.md (verify/report.toml says which families and experiments per mode).
 // The quick report goes to reports/quick by default, the full one to reports/full.
+// `gradcert report --runs RUNDIR... [--out DIR]` builds the experiments' pages and claim verdicts
+// from run directories instead (reports/runs_report.hpp; default DIR runs-report).
 //
 // One code path with the Slurm sweeps (docs/cluster.md, "Sweeps"; driver/sweep.hpp): the report
 // plans its tasks into DIR/.work as `report --plan DIR/.work` would, runs them as
@@ -27,6 +29,7 @@
 #include "driver/sweep.hpp"
 #include "numerics/util/error.hpp"
 #include "numerics/util/stopwatch.hpp"
+#include "reports/runs_report.hpp"
 
 namespace {
 
@@ -40,8 +43,9 @@ struct ReportArgs {
     int jobs = 1;     // tasks at a time (as `gradcert task DIR --all --jobs J`)
     std::string out;  // empty → reports/quick (quick) or reports/full (full)
     std::string source = GRADCERT_SOURCE_DIR;
-    std::string plan;     // --plan DIR: write the sweep plan instead (driver/sweep.hpp)
-    std::string collect;  // --collect DIR: assemble a finished sweep
+    std::string plan;               // --plan DIR: write the sweep plan instead (driver/sweep.hpp)
+    std::string collect;            // --collect DIR: assemble a finished sweep
+    std::vector<std::string> runs;  // --runs DIR...: pages from run directories
     gradcert::driver::PlanOptions plan_options;
 };
 
@@ -76,6 +80,18 @@ int run_sweep_step(const ReportArgs& a) {
                                          f.task.name, f.error, f.log.string()));
 }
 
+// --runs (docs/run-format.md, "Reports from run directories").
+int run_runs_report(const ReportArgs& a) {
+    const fs::path out = a.out.empty() ? fs::path("runs-report") : fs::path(a.out);
+    gradcert::driver::require_writable_directory("--out", out);
+    const std::vector<fs::path> dirs(a.runs.begin(), a.runs.end());
+    const auto summary = gradcert::reports::write_runs_report(dirs, out);
+    for (const std::string& s : summary.skipped) std::cout << "report: skipped " << s << "\n";
+    std::cout << fmt::format("report: wrote {} ({} page(s) from {} runs)\n",
+                             (out / "README.md").string(), summary.pages.size(), dirs.size());
+    return gradcert::verify::to_int(gradcert::verify::ExitCode::success);
+}
+
 // The report itself: plan, run and collect its tasks, exactly as a sweep does (one code path,
 // docs/cluster.md), with OUT/.work as the plan directory.
 int run_local_report(const ReportArgs& a) {
@@ -103,6 +119,7 @@ int run_local_report(const ReportArgs& a) {
 }
 
 int run_report(const ReportArgs& a) {
+    if (!a.runs.empty()) return run_runs_report(a);
     if (!a.plan.empty() || !a.collect.empty()) return run_sweep_step(a);
     return run_local_report(a);
 }
@@ -111,24 +128,37 @@ gradcert::driver::Runner setup(CLI::App& sub) {
     auto args = std::make_shared<ReportArgs>();
     auto* quick = sub.add_flag("--quick", args->quick,
                                "the quick report (default): minutes on 2 cores, to reports/quick");
-    sub.add_flag("--full", args->full,
-                 "the full report: slow families and full-size experiments, to reports")
-        ->excludes(quick);
-    sub.add_flag("--resume", args->resume,
-                 "continue an interrupted run from DIR/.work: finished tasks are kept, "
-                 "experiments continue from their checkpoints");
+    auto* full_flag =
+        sub.add_flag("--full", args->full,
+                     "the full report: slow families and full-size experiments, to reports")
+            ->excludes(quick);
+    auto* resume = sub.add_flag("--resume", args->resume,
+                                "continue an interrupted run from DIR/.work: finished tasks are kept, "
+                                "experiments continue from their checkpoints");
     sub.add_option("--jobs", args->jobs,
                    "tasks run at once (default 1); the report does not depend on it")
         ->check(CLI::Range(1, 256));
-    sub.add_option("--out", args->out, "output directory (default: reports/quick or reports/full)");
+    sub.add_option("--out", args->out,
+                   "output directory (default: reports/quick, reports/full, or runs-report "
+                   "with --runs)");
     sub.add_option("--source", args->source, "source tree holding verify/ (default: this build's)");
     auto* plan = sub.add_option("--plan", args->plan,
                                 "write the report's tasks and Slurm scripts into this directory "
                                 "instead of running them (docs/cluster.md)");
-    sub.add_option("--collect", args->collect,
-                   "assemble the report from the finished tasks of this plan directory into "
-                   "--out (default DIR/report)")
-        ->excludes(plan);
+    auto* collect = sub.add_option("--collect", args->collect,
+                                   "assemble the report from the finished tasks of this plan "
+                                   "directory into --out (default DIR/report)")
+                        ->excludes(plan);
+    sub.add_option("--runs", args->runs,
+                   "build the noise-scaling, schedules and sharpness-grid pages and their claim "
+                   "verdicts from these run directories (docs/run-format.md) into --out "
+                   "(default runs-report)")
+        ->expected(1, -1)
+        ->excludes(quick)
+        ->excludes(full_flag)
+        ->excludes(resume)
+        ->excludes(plan)
+        ->excludes(collect);
     sub.add_option("--max-parallel", args->plan_options.max_parallel,
                    "with --plan: array tasks running at once (%K, default 4)")
         ->check(CLI::Range(1, 100000));

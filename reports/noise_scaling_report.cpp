@@ -154,8 +154,6 @@ std::string qq_figure(const verify::NoiseScalingResult& r) {
 
 }  // namespace
 
-namespace {
-
 ExperimentPage noise_scaling_page(const verify::NoiseScalingResult& result) {
     using namespace verify;
     const std::string name = reports::kName;
@@ -185,8 +183,6 @@ ExperimentPage noise_scaling_page(const verify::NoiseScalingResult& result) {
                     {name + "-qq.svg", "QQ plot", reports::qq_figure(result)}};
     return page;
 }
-
-}  // namespace
 
 verify::ExperimentOutcome run_noise_scaling_report(const verify::ExperimentContext& ctx,
                                                    const fs::path& dir) {

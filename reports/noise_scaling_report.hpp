@@ -6,10 +6,15 @@
 // dir/noise_scaling-{noise,c2,qq}.svg. Returns the outcome (claim "noise-scaling").
 #include <filesystem>
 
+#include "reports/experiment_page.hpp"
 #include "verify/empirical/noise_scaling.hpp"
 #include "verify/experiment.hpp"
 
 namespace gradcert::reports {
+
+// The page of a result (method, sections, figures), also for results assembled from run
+// directories (reports/runs_report.hpp).
+ExperimentPage noise_scaling_page(const verify::NoiseScalingResult& result);
 
 verify::ExperimentOutcome run_noise_scaling_report(const verify::ExperimentContext& ctx,
                                                    const std::filesystem::path& dir);

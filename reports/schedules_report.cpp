@@ -100,8 +100,6 @@ std::string delta_figure(const verify::SchedulesResult& r) {
 
 }  // namespace
 
-namespace {
-
 ExperimentPage schedules_page(const verify::SchedulesResult& result) {
     using namespace verify;
     const std::string name = reports::kName;
@@ -124,8 +122,6 @@ ExperimentPage schedules_page(const verify::SchedulesResult& result) {
     page.training_runs = static_cast<int>(result.runs.size());
     return page;
 }
-
-}  // namespace
 
 verify::ExperimentOutcome run_schedules_report(const verify::ExperimentContext& ctx,
                                                const fs::path& dir) {

@@ -6,10 +6,15 @@
 // Claims: "delta-vs-smith", "decay-beats-constant", "batch-beats-lr", "poly-optimal".
 #include <filesystem>
 
+#include "reports/experiment_page.hpp"
 #include "verify/empirical/schedules.hpp"
 #include "verify/experiment.hpp"
 
 namespace gradcert::reports {
+
+// The page of a result (method, sections, figures), also for results assembled from run
+// directories (reports/runs_report.hpp).
+ExperimentPage schedules_page(const verify::SchedulesResult& result);
 
 verify::ExperimentOutcome run_schedules_report(const verify::ExperimentContext& ctx,
                                                const std::filesystem::path& dir);

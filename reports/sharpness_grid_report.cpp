@@ -99,8 +99,6 @@ std::string accuracy_figure(const verify::SharpnessGridResult& r) {
 
 }  // namespace
 
-namespace {
-
 ExperimentPage sharpness_grid_page(const verify::SharpnessGridResult& result) {
     using namespace verify;
     const std::string name = reports::kName;
@@ -137,8 +135,6 @@ ExperimentPage sharpness_grid_page(const verify::SharpnessGridResult& result) {
     page.training_runs = static_cast<int>(result.points.size());
     return page;
 }
-
-}  // namespace
 
 verify::ExperimentOutcome run_sharpness_grid_report(const verify::ExperimentContext& ctx,
                                                     const fs::path& dir) {

@@ -7,10 +7,15 @@
 // "delta-sharpness-monotone", "accuracy-concave-delta".
 #include <filesystem>
 
+#include "reports/experiment_page.hpp"
 #include "verify/empirical/sharpness_grid.hpp"
 #include "verify/experiment.hpp"
 
 namespace gradcert::reports {
+
+// The page of a result (method, sections, figures), also for results assembled from run
+// directories (reports/runs_report.hpp).
+ExperimentPage sharpness_grid_page(const verify::SharpnessGridResult& result);
 
 verify::ExperimentOutcome run_sharpness_grid_report(const verify::ExperimentContext& ctx,
                                                     const std::filesystem::path& dir);

@@ -84,12 +84,17 @@ std::string experiment_link(const verify::ExperimentOutcome& o) {
 // or unstable status carries its power statement in the evidence cell.
 std::vector<std::string> empirical_row(const IndexInputs& in, const EmpiricalClaim& claim) {
     std::vector<std::string> statuses, evidence;
-    for (const auto& o : in.experiments)
-        for (const auto& f : o.findings) {
+    for (std::size_t i = 0; i < in.experiments.size(); ++i)
+        for (const auto& f : in.experiments[i].findings) {
+            const auto& o = in.experiments[i];
             if (f.claim != claim.id) continue;
+            const std::string from =
+                i < in.experiment_sources.size() && !in.experiment_sources[i].empty()
+                    ? "; from " + in.experiment_sources[i]
+                    : "";
             const std::string status =
-                fmt::format("{} (estimate{}; {})", verify::to_string(f.evidence),
-                            in.mode == "quick" ? ", smoke-level" : "", verify::flip_text(f));
+                fmt::format("{} (estimate{}{}; {})", verify::to_string(f.evidence),
+                            in.mode == "quick" ? ", smoke-level" : "", from, verify::flip_text(f));
             if (std::find(statuses.begin(), statuses.end(), status) == statuses.end())
                 statuses.push_back(status);
             std::string cell = experiment_link(o) + ": " + f.summary;
@@ -137,6 +142,17 @@ std::string claims_table(const IndexInputs& in) {
          "scaled down on Fashion-MNIST"});
     return markdown_table({"claim (docs/mathematics.md)", "status", "evidence"}, rows);
 }
+
+}  // namespace
+
+std::string empirical_claims_table(const IndexInputs& in) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& c : empirical_claims_before_certified()) rows.push_back(empirical_row(in, c));
+    for (const auto& c : empirical_claims_after_certified()) rows.push_back(empirical_row(in, c));
+    return markdown_table({"claim (docs/mathematics.md)", "status", "evidence"}, rows);
+}
+
+namespace {
 
 std::string experiments_section(const IndexInputs& in) {
     if (in.experiments.empty()) return "";

@@ -75,9 +75,13 @@ nlohmann::json to_json(const ExperimentOutcome& o);
 // std::invalid_argument for a malformed object.
 ExperimentOutcome outcome_from_json(const nlohmann::json& j);
 
+inline constexpr const char* kRunsMode = "runs";
+
 // Where and how an experiment runs.
 struct ExperimentContext {
-    std::string mode = "quick";    // "quick" | "full": which table of the experiment's config
+    // "quick" | "full": which table of the experiment's config; kRunsMode: a result assembled from
+    // run directories (verify/empirical/results_from_runs.hpp), nothing trained.
+    std::string mode = "quick";
     std::filesystem::path source;  // the source tree (verify/experiments/<name>.toml lives there)
     std::filesystem::path work;    // a directory of its own for run state (checkpoints, caches)
     bool resume = false;           // reuse finished/checkpointed runs found in `work` (same config)

@@ -1,9 +1,9 @@
 #pragma once
 // Sharpness probes at fixed weights: the top Hessian eigenvalue λ_max (power iteration on
-// finite-difference Hessian-vector products), Keskar et al.'s ε-sharpness and the adaptive ℓ∞
-// sharpness the paper measures (Kwon et al. 2021; Andriushchenko et al. 2023). All evaluate the
-// training-mode loss on a fixed subset without updating batch-norm buffers, restore the
-// parameters bit for bit, and are sampled estimates (not bounds).
+// finite-difference Hessian-vector products), the Hessian trace (Hutchinson), Keskar et al.'s
+// ε-sharpness and the adaptive ℓ∞ sharpness the paper measures (Kwon et al. 2021; Andriushchenko et
+// al. 2023). All evaluate the training-mode loss on a fixed subset without updating batch-norm
+// buffers, restore the parameters bit for bit, and are sampled estimates (not bounds).
 #include <cstdint>
 #include <span>
 
@@ -25,6 +25,25 @@ PowerIterationResult hessian_top_eigenvalue(Model& model, const Dataset& data,
                                             std::span<const int> indices, int chunk, int iterations,
                                             double fd_step, std::uint64_t key,
                                             BatchAssembler& batch);
+
+struct HessianTraceResult {
+    double trace = 0.0, lo = 0.0, hi = 0.0;  // mean of the samples vᵀHv, Student-t interval
+    int samples = 0;
+    double confidence = 0.95;
+    double fd_step = 0.0;  // h of the central differences along v (‖h·v‖ = fd_step·(1 + ‖x‖))
+};
+
+// Hutchinson's estimate of tr H of the training-mode loss over `indices`, with the definition and
+// defaults of gradcert_probe.hutchinson_trace (python/gradcert_probe/hessian.py, PyHessian's
+// trace(): max_iter 100, tol 1e-3): Rademacher vectors v (from `key`), samples vᵀHv until the
+// running mean m_k satisfies |m_k − m_{k−1}|/(|m_{k−1}| + 1e-6) < tol or max_iter samples (at
+// least 2), a Student-t interval at `confidence` over the samples. Hv is a central finite
+// difference of gradients (as hessian_top_eigenvalue; the probe package uses exact products), so
+// at kinks of ReLU / max-pool it measures a smoothed curvature. An estimate, never a bound.
+// Parameters are restored exactly.
+HessianTraceResult hessian_trace(Model& model, const Dataset& data, std::span<const int> indices,
+                                 int chunk, int max_iter, double tol, double fd_step,
+                                 double confidence, std::uint64_t key, BatchAssembler& batch);
 
 struct SharpnessResult {
     double base_loss = 0.0;  // f(x)

@@ -6,7 +6,7 @@ epoch takes ~15 minutes on their 2 CPU cores); CI imports it and builds its mode
 
     PYTHONPATH=python python3 python/examples/cifar100_resnet18.py \\
         --data cifar-100-binary --schedule lr-step --out runs/c100-lr-step
-    (gradcert report --runs runs/c100-*: planned, not yet built)
+    gradcert report --runs runs/c100-* --out report-c100   # pages and claim verdicts
 
 Setting (Sato & Iiduka; docs/mathematics.md §6): ResNet-18 with the CIFAR stem (3x3 conv, no
 max-pool), 100 classes; 200 epochs in 5 stages of 40; eta0 = 0.1, b0 = 32 (as the paper's WRN
@@ -108,6 +108,11 @@ def augment(images_u8, generator):
     return out.round().clamp(0, 255).to(torch.uint8)
 
 
+# The arm of gradcert's schedules experiment (verify/empirical/schedules.hpp) of each schedule.
+ARM_NAMES = {"constant": "constant", "lr-step": "lr-sqrt2", "batch-step": "batch-x2",
+             "hybrid": "hybrid"}
+
+
 def schedule(kind, stage, lr0, batch0):
     """(eta, b) of a stage (0-based) for the paper's schedules."""
     if kind == "constant":
@@ -151,7 +156,14 @@ def main(argv=None):
     writer = gp.RunWriter(args.out, scale=(
         f"ResNet-18 on CIFAR-100 (50000/10000), {args.optimizer} {args.schedule}, "
         f"eta0 = {args.lr}, b0 = {args.batch}, {args.epochs} epochs, {args.device}"),
-        manifest={"model": {"name": "resnet18"}, "config": vars(args), "probe": probe.settings})
+        manifest={"model": {"name": "resnet18"}, "config": vars(args), "probe": probe.settings,
+                  # labels for `gradcert report --runs` (docs/run-format.md): the arm names of
+                  # gradcert's schedules experiment
+                  "experiment": {"dataset": "cifar100", "model": "resnet18", "seed": args.seed,
+                                 "lr": args.lr, "batch": args.batch, "every": args.every,
+                                 "schedule": ARM_NAMES[args.schedule],
+                                 "train_examples": len(train_y), "test_examples": len(test_y),
+                                 "classes": 100}})
     g = torch.Generator().manual_seed(args.seed)
     n, step, wall = len(train_y), 0, 0.0
     for epoch in range(1, args.epochs + 1):
@@ -194,6 +206,12 @@ def main(argv=None):
                      train_loss=sum(losses) / len(losses), train_acc=sum(accs) / len(accs),
                      test_loss=total_loss / len(test_y), test_acc=correct / len(test_y),
                      train_s=train_s, probe_s=probe_s, wall_s=wall)
+    model.eval()  # the pages compare the final weights' training loss in evaluation mode
+    with torch.no_grad():
+        final_loss = sum(float(F.cross_entropy(model(normalise(train_u8[i:i + 1000]).to(device)),
+                                               train_y[i:i + 1000].to(device), reduction="sum"))
+                         for i in range(0, n, 1000)) / n
+    writer.manifest["experiment"]["final_train_loss"] = final_loss
     writer.close(status="finished", wall_seconds=wall)
 
 

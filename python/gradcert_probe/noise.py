@@ -48,8 +48,8 @@ def draw_batches(pool, batch, samples, generator):
 
 def gradient_noise(grad_fn, pool, batches, population, lr, confidence, keep_vectors=False):
     """grad_fn(indices) -> (loss, flat float64 gradient). Returns the estimate dict with
-    grad_norm = ||g_P|| and, with keep_vectors, the noise vectors g_k - g_P (for the tail index)."""
-    _, g_pool = grad_fn(pool)
+    grad_norm = ||g_P||, pool_loss (the mean loss over P) and, with keep_vectors, the noise vectors g_k - g_P (for the tail index)."""
+    pool_loss, g_pool = grad_fn(pool)
     values, vectors = [], []
     for idx in batches:
         _, g = grad_fn(idx)
@@ -59,6 +59,7 @@ def gradient_noise(grad_fn, pool, batches, population, lr, confidence, keep_vect
             vectors.append(w)
     est = noise_from_samples(values, len(batches[0]), len(pool), population, lr, confidence)
     est["grad_norm"] = float(g_pool.norm())
+    est["pool_loss"] = float(pool_loss)
     if keep_vectors:
         est["vectors"] = vectors
     return est

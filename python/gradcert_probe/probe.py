@@ -28,7 +28,11 @@ DEFAULTS = dict(probe_size=4096, batches=16, confidence=0.95, hessian_size=512,
                 power_iterations=20, sharpness_size=1024, sharpness_epsilon=1e-3,
                 sharpness_steps=5, adaptive_rho=2e-4, trace_max_iter=100, trace_tol=1e-3,
                 density_iterations=100, density_runs=1, noise=True, hessian=True, trace=True,
-                density=False, sharpness=True, adaptive_sharpness=True, tail=True)
+                density=False, sharpness=True, adaptive_sharpness=True, tail=True,
+                noise_batch_sizes=())
+# noise_batch_sizes: extra mini-batch sizes at which the noise is measured on the same pool
+# (K batches each), written as noise.per_batch: what `gradcert report --runs` needs for its
+# noise-scaling page (E||w||^2 against b, docs/run-format.md). Each size must be < the pool.
 
 
 class Probe:
@@ -53,6 +57,20 @@ class Probe:
         return lambda v: G.hessian_vector_product(self.model, self.loss_fn, self.data, indices,
                                                   chunk, v)
 
+    def _noise_per_batch(self, pool, lr, s):
+        """The noise estimate at every size of noise_batch_sizes (ascending), same pool P."""
+        sizes = sorted(int(b) for b in s["noise_batch_sizes"])
+        if sizes[-1] >= len(pool):
+            raise ValueError(f"Probe: noise_batch_sizes {sizes} must be smaller than the pool "
+                             f"({len(pool)} examples; raise probe_size)")
+        generator, out = self._generator(6), []
+        for b in sizes:
+            batches = draw_batches(pool, b, s["batches"], generator)
+            est = gradient_noise(self.grad_fn(b), pool, batches, self.n, lr, s["confidence"])
+            est.pop("pool_loss")
+            out.append(est)
+        return out
+
     def measure(self, lr, batch, optimizer="sgd", momentum=0.0, batches_override=None):
         """Every enabled probe at the current weights and (lr, batch); returns the steps.jsonl
         "probe" record. `batches_override`: the K index tensors to use (for cross-checks)."""
@@ -70,6 +88,9 @@ class Probe:
                 "delta": momentum_delta(est["c2"][0], b, lr, momentum, est["grad_norm"],
                                         optimizer)}
             record["noise"] = est
+            record["pool"] = {"loss": est.pop("pool_loss"), "n": len(pool)}
+            if s["noise_batch_sizes"]:
+                est["per_batch"] = self._noise_per_batch(pool, lr, s)
             record["noise_scale"] = noise_scale(est["v"][0], est["grad_norm"], len(pool), self.n)
             if s["tail"]:
                 record["tail"] = tail_index(est.pop("vectors"), self._generator(2),

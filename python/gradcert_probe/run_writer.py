@@ -76,7 +76,7 @@ class RunWriter:
     """A run directory being written. `columns` fixes the epochs.csv header (default: every
     column this writer is given in the first epoch row, in run-format order)."""
 
-    def __init__(self, directory, manifest=None, scale=""):
+    def __init__(self, directory, manifest=None, scale="", columns=None):
         if os.path.exists(os.path.join(directory, "manifest.json")):
             raise RunFormatError(f"{directory}: already holds a run (manifest.json)")
         os.makedirs(directory, exist_ok=True)
@@ -87,7 +87,12 @@ class RunWriter:
                              estimates="probe values (delta*, c2*, grad_norm, lambda_max, "
                              "sharpness*, hessian_trace*, b_simple, tail_alpha*; every \"probe\" "
                              "object in steps.jsonl) are sampled estimates, not bounds")
-        self.columns = None
+        if columns is not None:
+            unknown = [c for c in columns if c not in EPOCH_COLUMNS]
+            if unknown or "epoch" not in columns:
+                raise RunFormatError(f"epochs.csv: columns {unknown} unknown or no epoch")
+            columns = [c for c in EPOCH_COLUMNS if c in columns]
+        self.columns = columns
         self._steps = open(os.path.join(directory, "steps.jsonl"), "w")
         self._epochs = None
         self._write_manifest()
@@ -119,6 +124,11 @@ class RunWriter:
             raise RunFormatError(f"epochs.csv: unknown column(s) {unknown} (docs/run-format.md)")
         if self.columns is None:
             self.columns = [c for c in EPOCH_COLUMNS if c in row]
+        dropped = [k for k in row if k not in self.columns]
+        if dropped:
+            raise RunFormatError(f"epochs.csv: column(s) {dropped} not in the header fixed by the "
+                                 f"first row (pass columns= to RunWriter)")
+        if self._epochs is None:
             self._epochs = open(os.path.join(self.dir, "epochs.csv"), "w")
             self._epochs.write(",".join(self.columns) + "\n")
         self._epochs.write(",".join(_text(row.get(c)) for c in self.columns) + "\n")

@@ -239,6 +239,36 @@ TEST_CASE("lambda_max by power iteration matches the exact top eigenvalue of A^T
     CHECK(std::vector<float>(s.model->params().begin(), s.model->params().end()) == before);
 }
 
+TEST_CASE("Hessian trace by Hutchinson contains the exact trace of A^T A / n",
+          "[sgd][run][probe]") {
+    // Least squares: H = AᵀA/n exactly, so tr H is known; the finite differences of a quadratic
+    // are exact up to rounding. vᵀHv for Rademacher v has mean tr H (Hutchinson).
+    LsSetup s = make_ls_setup(200, 8, 23);
+    const std::vector<int> idx = iota_indices(200);
+    double exact = 0.0;
+    for (const auto& a : s.features)
+        for (int i = 0; i < 8; ++i)
+            exact += a[static_cast<std::size_t>(i)] * a[static_cast<std::size_t>(i)] / 200.0;
+    const std::vector<float> before(s.model->params().begin(), s.model->params().end());
+    BatchAssembler batch;
+    const HessianTraceResult r =
+        hessian_trace(*s.model, s.data, idx, 64, 100, 1e-3, 1e-3, 0.95, 7, batch);
+    std::printf("trace: exact %.8f, Hutchinson %.8f [%.8f, %.8f] (%d samples)\n", exact, r.trace,
+                r.lo, r.hi, r.samples);
+    CHECK(r.samples >= 2);
+    CHECK(r.samples <= 100);
+    CHECK(r.lo <= exact);
+    CHECK(exact <= r.hi);
+    CHECK(std::vector<float>(s.model->params().begin(), s.model->params().end()) == before);
+    // tol = 0 never stops early: exactly max_iter samples, and the interval narrows around tr H.
+    const HessianTraceResult all =
+        hessian_trace(*s.model, s.data, idx, 64, 400, 0.0, 1e-3, 0.95, 8, batch);
+    CHECK(all.samples == 400);
+    CHECK(all.lo <= exact);
+    CHECK(exact <= all.hi);
+    CHECK(all.hi - all.lo < r.hi - r.lo);
+}
+
 namespace {
 
 // Bounds on the best loss increase over the box |z_k| ≤ radius_k of the least-squares loss at

@@ -136,6 +136,26 @@ def main():
     t = gp.tail_index(cauchy, torch.Generator().manual_seed(8))
     check(t["lo"] <= 1.0 <= t["hi"], f"tail index Cauchy {t}")
 
+    # noise_batch_sizes: the noise at each listed b on the run's pool (noise.per_batch), each
+    # estimate consistent with its own K values; a size not below the pool is refused.
+    probe = gp.Probe(model, data, seed=3, probe_size=64, batches=6, hessian=False,
+                     sharpness=False, adaptive_sharpness=False, tail=False,
+                     noise_batch_sizes=(16, 4, 8))
+    rec = probe.measure(lr=0.1, batch=8)
+    per = rec["noise"]["per_batch"]
+    check([e["batch"] for e in per] == [4, 8, 16] and
+          all(e["pool"] == 64 and e["samples"] == 6 and
+              abs(e["mean_sq"][0] - sum(e["values"]) / 6) < 1e-12 * e["mean_sq"][0] and
+              e["mean_sq"][1] <= e["mean_sq"][0] <= e["mean_sq"][2] for e in per),
+          "noise_batch_sizes: per_batch estimates at 4, 8, 16 on the pool")
+    check(rec["pool"]["n"] == 64 and rec["pool"]["loss"] > 0, "probe record has the pool loss")
+    try:
+        gp.Probe(model, data, seed=3, probe_size=64, noise_batch_sizes=(64,), hessian=False,
+                 sharpness=False, adaptive_sharpness=False, tail=False).measure(lr=0.1, batch=8)
+        check(False, "noise_batch_sizes not below the pool refused")
+    except ValueError as e:
+        check("noise_batch_sizes" in str(e), "noise_batch_sizes not below the pool refused")
+
     with tempfile.TemporaryDirectory() as tmp:
         run = os.path.join(tmp, "run")
         w = gp.RunWriter(run, scale="test")
@@ -156,6 +176,20 @@ def main():
         except gp.RunFormatError as e:
             check("unknown run format" in str(e) and "manifest.json" in str(e),
                   "unknown version refused")
+        fixed = gp.RunWriter(os.path.join(tmp, "fixed"), columns=["epoch", "lr", "delta"])
+        fixed.epoch(1, lr=0.1)
+        fixed.epoch(2, lr=0.1, delta=0.5)
+        fixed.close()
+        rows = gp.read_epochs(os.path.join(tmp, "fixed"))
+        check(math.isnan(rows[0]["delta"]) and rows[1]["delta"] == 0.5,
+              "columns= fixes the header; a row without a column gets nan")
+        late = gp.RunWriter(os.path.join(tmp, "late"))
+        late.epoch(1, lr=0.1)
+        try:
+            late.epoch(2, lr=0.1, delta=0.5)
+            check(False, "a column missing from the first row's header is refused, not dropped")
+        except gp.RunFormatError:
+            check(True, "a column missing from the first row's header is refused, not dropped")
         try:
             gp.RunWriter(run)
             check(False, "existing run refused")

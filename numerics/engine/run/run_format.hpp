@@ -1,7 +1,8 @@
 #pragma once
 // The run format (docs/run-format.md): the contract between the producers of a run directory
 // (`gradcert train`, `gradcert ingest`, the gradcert_probe Python package) and its readers
-// (`gradcert train --resume`, the tests; `gradcert report --runs` is planned).
+// (`gradcert train --resume`, `gradcert report --runs` via verify/empirical/run_input.hpp, the
+// tests).
 //
 // A run directory holds manifest.json, epochs.csv and steps.jsonl. manifest.json carries
 // "format": {"name": "gradcert-run", "version": 1}; a reader refuses a manifest without it or
