@@ -144,8 +144,9 @@ std::vector<ClaimFinding> grid_findings(const SharpnessGridResult& r) {
     if (second_stage > 0)
         concave.summary += fmt::format(
             "; the fit includes {} second-stage point(s) sampled around the observed peak δ̂ = {} "
-            "(docs/claims.md)",
-            second_stage, sig(r.refine_centre, 3));
+            "(docs/claims.md); the grid alone gives c₂'s CI [{}, {}]",
+            second_stage, sig(r.refine_centre, 3), sig(r.curvature_grid.lo, 3),
+            sig(r.curvature_grid.hi, 3));
     concave.power = power_text((r.curvature.hi - r.curvature.lo) / (2 * kZ95), kZ95, usable_fit,
                                "grid points", "the curvature c₂ of accuracy in log₁₀ δ̂", nullptr);
     out.push_back(concave);

@@ -254,6 +254,8 @@ void analyse_grid(SharpnessGridResult& r) {
     r.batch_lambda_stratified = stratified_spearman_test(b_rows, l_rows, 5000, seed + 7);
     r.accuracy_fit = QuadraticFit{};
     r.curvature = BootstrapInterval{};
+    r.curvature_grid = BootstrapInterval{};
+    r.curvature_grid.estimate = r.curvature_grid.lo = r.curvature_grid.hi = kNaN;
     r.peak_delta = kNaN;
     // The accuracy fit: every usable point, the second stage's included.
     std::vector<double> acc_fit = column(fit_points, &GridPoint::test_acc);
@@ -269,22 +271,36 @@ void analyse_grid(SharpnessGridResult& r) {
     r.accuracy_fit = fit_quadratic(log_delta, acc_fit);
     r.peak_delta = std::pow(10.0, r.accuracy_fit.vertex);
     std::vector<double> xs, ys;
+    // c₂ of the points fit_points[map[idx[k]]] (map: identity when empty).
+    auto curvature_of = [&](std::span<const int> idx, const std::vector<int>& map) {
+        xs.clear();
+        ys.clear();
+        for (int i : idx) {
+            const auto j =
+                static_cast<std::size_t>(map.empty() ? i : map[static_cast<std::size_t>(i)]);
+            xs.push_back(log_delta[j]);
+            ys.push_back(acc_fit[j]);
+        }
+        try {
+            return fit_quadratic(xs, ys).c2;
+        } catch (const std::invalid_argument&) {
+            return kNaN;  // a resample with fewer than 3 distinct δ̂
+        }
+    };
+    const std::vector<int> all;
     r.curvature = bootstrap_ci(
         static_cast<int>(fit_points.size()),
-        [&](std::span<const int> idx) {
-            xs.clear();
-            ys.clear();
-            for (int i : idx) {
-                xs.push_back(log_delta[static_cast<std::size_t>(i)]);
-                ys.push_back(acc_fit[static_cast<std::size_t>(i)]);
-            }
-            try {
-                return fit_quadratic(xs, ys).c2;
-            } catch (const std::invalid_argument&) {
-                return kNaN;  // a resample with fewer than 3 distinct δ̂
-            }
-        },
-        c.bootstrap, c.confidence, seed + 99);
+        [&](std::span<const int> idx) { return curvature_of(idx, all); }, c.bootstrap, c.confidence,
+        seed + 99);
+    // The grid alone (without the second stage), to show what the second stage bought.
+    std::vector<int> grid;
+    for (std::size_t i = 0; i < fit_points.size(); ++i)
+        if (!fit_points[i].refinement) grid.push_back(static_cast<int>(i));
+    if (grid.size() < fit_points.size() && grid.size() >= 4)
+        r.curvature_grid = bootstrap_ci(
+            static_cast<int>(grid.size()),
+            [&](std::span<const int> idx) { return curvature_of(idx, grid); }, c.bootstrap,
+            c.confidence, seed + 99);
 }
 
 SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
@@ -419,6 +435,7 @@ nlohmann::json to_json(const SharpnessGridResult& r) {
               {"c2", num(q.c2)},
               {"c2_se", num(q.c2_se)},
               {"c2_bootstrap", {num(r.curvature.lo), num(r.curvature.hi)}},
+              {"c2_bootstrap_grid_only", {num(r.curvature_grid.lo), num(r.curvature_grid.hi)}},
               {"peak_delta", num(r.peak_delta)}}},
             {"wall_seconds", r.wall_seconds}};
 }

@@ -81,6 +81,8 @@ struct SharpnessGridResult {
     std::vector<Correlation> correlations;
     QuadraticFit accuracy_fit;    // accuracy ≈ c0 + c1·log₁₀δ̂ + c2·log₁₀²δ̂
     BootstrapInterval curvature;  // c2 with a bootstrap interval over grid points
+    // c2's bootstrap interval over the first-stage grid alone (NaN without a second stage)
+    BootstrapInterval curvature_grid;
     double peak_delta = 0.0;      // 10^vertex (meaningful when c2 < 0)
     double refine_centre = 0.0;   // the observed peak the second stage sampled around (0: none)
     double refine_c = 0.0;        // Ĉ at refine_batch from the grid, used to place its η
