@@ -128,5 +128,8 @@ TEST_CASE("sharpness grid: tiny synthetic grid and resume", "[verify][empirical]
     int usable = 0;
     for (const GridPoint& p : refined.points) usable += usable_grid_point(refined, p);
     CHECK(refined.accuracy_fit.n == usable);
+    // The grid-only curvature interval is reported beside: its estimate is the first stage's fit.
+    CHECK(std::isnan(r.curvature_grid.lo));
+    CHECK(refined.curvature_grid.estimate == Approx(r.accuracy_fit.c2).epsilon(1e-12));
     fs::remove_all(work);
 }
