@@ -59,18 +59,33 @@ std::string batch_table(const verify::NoisePoint& p) {
 
 std::string noise_figure(const verify::NoiseScalingResult& r) {
     std::vector<Series> series;
+    PlotSpec spec;
     for (const auto& p : r.points) {
         Series plain{fmt::format("E‖ω‖², epoch {}", p.epoch), {}, {}, false, true};
         Series corr{fmt::format("× (m−1)/(m−b), epoch {}", p.epoch), {}, {}, true, false};
+        SeriesSpread plain_ci, corr_ci;
         for (const auto& a : p.batches) {
+            const auto& m = a.estimate.mean_sq;
             plain.x.push_back(a.estimate.batch);
-            plain.y.push_back(a.estimate.mean_sq.value);
+            plain.y.push_back(m.value);
+            plain_ci.lo.push_back(m.lo);
+            plain_ci.hi.push_back(m.hi);
+            // The correction is an exact factor: the interval scales with it.
+            const double factor = a.corrected / m.value;
             corr.x.push_back(a.estimate.batch);
             corr.y.push_back(a.corrected);
+            corr_ci.lo.push_back(factor * m.lo);
+            corr_ci.hi.push_back(factor * m.hi);
         }
         series.push_back(plain);
         series.push_back(corr);
+        spec.spreads.push_back(plain_ci);
+        spec.spreads.push_back(corr_ci);
     }
+    spec.spread_note = fmt::format(
+        "shaded: the {:.0f}% Student-t interval over the K = {} "
+        "mini-batches of each b",
+        100 * r.config.confidence, r.config.samples);
     // Reference slope −1 through the geometric means of b and of the corrected values of the
     // last point.
     const auto& last = r.points.back();
@@ -88,7 +103,6 @@ std::string noise_figure(const verify::NoiseScalingResult& r) {
             std::exp(log_y - (std::log(static_cast<double>(a.estimate.batch)) - log_b)));
     }
     series.push_back(ref);
-    PlotSpec spec;
     spec.title = "Mini-batch gradient noise against batch size (estimates)";
     spec.x_label = "batch size b";
     spec.y_label = "E‖g_b − g_P‖²";
@@ -98,19 +112,30 @@ std::string noise_figure(const verify::NoiseScalingResult& r) {
 
 std::string c2_figure(const verify::NoiseScalingResult& r) {
     std::vector<Series> series;
+    PlotSpec spec;
+    const double lr = r.config.train.optim.lr;
     for (const auto& p : r.points) {
         Series s{fmt::format("Ĉ², epoch {}", p.epoch), {}, {}, false, true};
         Series d{fmt::format("δ̂/η = Ĉ/√b, epoch {}", p.epoch), {}, {}, true, true};
+        SeriesSpread s_ci, d_ci;
         for (const auto& a : p.batches) {
-            s.x.push_back(a.estimate.batch);
-            s.y.push_back(a.estimate.c2.value);
-            d.x.push_back(a.estimate.batch);
-            d.y.push_back(a.estimate.delta.value / r.config.train.optim.lr);
+            const auto& e = a.estimate;
+            s.x.push_back(e.batch);
+            s.y.push_back(e.c2.value);
+            s_ci.lo.push_back(e.c2.lo);
+            s_ci.hi.push_back(e.c2.hi);
+            d.x.push_back(e.batch);
+            d.y.push_back(e.delta.value / lr);
+            d_ci.lo.push_back(e.delta.lo / lr);
+            d_ci.hi.push_back(e.delta.hi / lr);
         }
         series.push_back(s);
         series.push_back(d);
+        spec.spreads.push_back(s_ci);
+        spec.spreads.push_back(d_ci);
     }
-    PlotSpec spec;
+    spec.spread_note = fmt::format("shaded: the {:.0f}% Student-t intervals (K = {} mini-batches)",
+                                   100 * r.config.confidence, r.config.samples);
     spec.title = "Ĉ² (flat if E‖ω‖² ∝ 1/b) and δ̂/η = Ĉ/√b (slope −1/2)";
     spec.x_label = "batch size b";
     spec.y_label = "estimate";

@@ -60,21 +60,25 @@ std::string paired_table(const verify::SchedulesResult& r) {
                           rows);
 }
 
+// Per-epoch curves against the updates done (so the equal-epoch and equal-update arms line up),
+// each with its seed band: the smallest and largest value over the seeds at that epoch.
 std::string curve_figure(const verify::SchedulesResult& r, bool accuracy) {
     std::vector<Series> series;
-    for (const ArmSummary& a : r.arms) {
-        Series s{a.arm, {}, {}, a.arm == "lr-half", a.delta_rel.size() < 12};
-        const auto& y = accuracy ? a.test_acc_curve : a.train_loss_curve;
-        for (std::size_t e = 0; e < y.size(); ++e) {
-            s.x.push_back(static_cast<double>(e + 1));
-            s.y.push_back(y[e]);
-        }
-        series.push_back(s);
-    }
     PlotSpec spec;
-    spec.title = accuracy ? "Test accuracy per epoch (mean over seeds; estimates)"
-                          : "Training loss per epoch (mean mini-batch loss, mean over seeds)";
-    spec.x_label = "epoch";
+    for (const ArmSummary& a : r.arms) {
+        Series s{a.arm, a.updates_curve, accuracy ? a.test_acc_curve : a.train_loss_curve,
+                 a.arm == "lr-half" || a.arm == "lr-half-short", a.delta_rel.size() < 12};
+        series.push_back(s);
+        spec.spreads.push_back({accuracy ? a.test_acc_min : a.train_loss_min,
+                                accuracy ? a.test_acc_max : a.train_loss_max,
+                                {},
+                                {}});
+    }
+    spec.title = accuracy
+                     ? "Test accuracy at each epoch end (mean over seeds; estimates)"
+                     : "Training loss per epoch (mean mini-batch loss, mean over seeds; estimates)";
+    spec.spread_note = fmt::format("shaded: min–max over the {} seeds", r.seeds().size());
+    spec.x_label = "updates (optimiser steps)";
     spec.y_label = accuracy ? "test accuracy" : "training loss";
     spec.log_y = !accuracy;
     return render_line_plot(spec, series);
@@ -82,20 +86,40 @@ std::string curve_figure(const verify::SchedulesResult& r, bool accuracy) {
 
 std::string delta_figure(const verify::SchedulesResult& r) {
     std::vector<Series> series;
-    for (const ArmSummary& a : r.arms) {
-        Series s{a.arm + " δ/δ₀", {}, {}, false, true};
-        for (std::size_t e = 0; e < a.delta_rel.size(); ++e) {
-            s.x.push_back(static_cast<double>(e + 1));
-            s.y.push_back(a.delta_rel[e]);
-        }
-        series.push_back(s);
-    }
+    for (const ArmSummary& a : r.arms)
+        series.push_back({a.arm + " δ/δ₀", a.updates_curve, a.delta_rel, false, true});
     PlotSpec spec;
-    spec.title = "Realised δ/δ₀ = (η/η₀)·√(b₀/b) per epoch";
-    spec.x_label = "epoch";
+    spec.title = "Realised δ/δ₀ = (η/η₀)·√(b₀/b) at each epoch end (exact, no spread)";
+    spec.x_label = "updates (optimiser steps)";
     spec.y_label = "δ/δ₀";
     spec.log_y = true;
     return render_line_plot(spec, series);
+}
+
+// The δ̂ probe of the probed seed(s) at each epoch end, shaded over its confidence interval.
+std::string delta_probe_figure(const verify::SchedulesResult& r) {
+    std::vector<Series> series;
+    PlotSpec spec;
+    for (const ArmSummary& a : r.arms) {
+        series.push_back({a.arm + " δ̂", a.updates_curve, a.delta_probe, false, true});
+        spec.spreads.push_back({a.delta_probe_lo, a.delta_probe_hi, {}, {}});
+    }
+    spec.title = "Probe estimate δ̂ = ηĈ/√b at each epoch end (estimates)";
+    spec.spread_note = fmt::format(
+        "shaded: the probe's {:.0f}% interval (lowest to highest over the {} probed seed(s))",
+        100 * r.config.train.probe.confidence, r.config.probe_seeds);
+    spec.x_label = "updates (optimiser steps)";
+    spec.y_label = "δ̂";
+    spec.log_y = true;
+    return render_line_plot(spec, series);
+}
+
+// Every arm × configured seed, then seeds added while a schedule claim is undecided
+// (verify/claims/sequential.hpp).
+verify::SchedulesResult run_schedules_sequential(const verify::SchedulesConfig& config,
+                                                 const engine::DataSplit& data,
+                                                 const fs::path& work, bool resume) {
+    return verify::run_schedules(config, data, work, resume, verify::schedules_undecided);
 }
 
 }  // namespace
@@ -111,14 +135,24 @@ ExperimentPage schedules_page(const verify::SchedulesResult& result) {
         "poly-0.9 / poly-1 (δ_m/δ_1 = ((M − m + 1)/M)^p through η) and cosine change every "
         "epoch. Final training loss: evaluation-mode loss of the final weights on the whole "
         "training subset. δ/δ₀ is the schedule's realised ratio (batch sizes are integers); δ̂ "
-        "is the probe estimate ηĈ/√b at the end of each epoch (first seed(s) only). A "
-        "difference between arms counts only when it exceeds 2 standard errors of the "
-        "seed-to-seed spread, sqrt(sd₁²/n₁ + sd₂²/n₂); with 3 seeds this is a coarse test.\n\n";
+        "is the probe estimate ηĈ/√b at the end of each epoch (first seed(s) only). "
+        "**Equal updates.** batch-x2-long (b × 2, stages of as many updates as lr-sqrt2's, run "
+        "to the η arms' update count) and lr-sqrt2-short / lr-half-short (η × 1/√2, η × 1/2, "
+        "stages of as many updates as batch-x2's, stopped at its count) count their stages in "
+        "updates, so each matched pair has the same δ/δ₀ at every update and the same number of "
+        "updates; δ-vs-Smith is decided on them, the equal-epoch verdict beside "
+        "(docs/claims.md). A difference between arms counts only when it exceeds z standard "
+        "errors of the paired per-seed differences (z = 2 at one look; with sequential seeds "
+        "the Bonferroni-over-looks value stated in the setup). Figures are plotted against the "
+        "updates done, each estimate with its seed band (min–max over the seeds) or, for δ̂, "
+        "the probe's interval.\n\n";
     page.sections = {{"Arms", reports::arm_table(result)},
                      {"Paired and unpaired comparisons", reports::paired_table(result)}};
-    page.figures = {{name + "-accuracy.svg", "test accuracy", reports::curve_figure(result, true)},
-                    {name + "-loss.svg", "training loss", reports::curve_figure(result, false)},
-                    {name + "-delta.svg", "delta", reports::delta_figure(result)}};
+    page.figures = {
+        {name + "-accuracy.svg", "test accuracy", reports::curve_figure(result, true)},
+        {name + "-loss.svg", "training loss", reports::curve_figure(result, false)},
+        {name + "-delta.svg", "delta", reports::delta_figure(result)},
+        {name + "-delta-probe.svg", "delta probe", reports::delta_probe_figure(result)}};
     page.training_runs = static_cast<int>(result.runs.size());
     return page;
 }
@@ -126,7 +160,7 @@ ExperimentPage schedules_page(const verify::SchedulesResult& result) {
 verify::ExperimentOutcome run_schedules_report(const verify::ExperimentContext& ctx,
                                                const fs::path& dir) {
     const SgdExperiment<verify::SchedulesConfig, verify::SchedulesResult> e{
-        kName, verify::schedules_config, verify::run_schedules,
+        kName, verify::schedules_config, run_schedules_sequential,
         [](const verify::SchedulesResult& r) { return verify::schedules_outcome(r); },
         schedules_page};
     return run_sgd_experiment_report(e, ctx, dir);

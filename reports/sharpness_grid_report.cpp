@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "numerics/engine/data_load.hpp"
 #include "reports/experiment_page.hpp"
@@ -35,28 +36,59 @@ std::string grid_table(const verify::SharpnessGridResult& r) {
              verify::with_interval(p.delta, p.delta_lo, p.delta_hi, 3), sig(p.lambda_max),
              sig(p.lambda_relative_change, 2), sig(p.sharpness), sig(p.adaptive_sharpness),
              sig(p.train_loss), sig(p.test_acc), std::string(engine::run_status_name(p.status)),
-             verify::usable_grid_point(r, p) ? "yes" : "no"});
+             !verify::usable_grid_point(r, p) ? "no"
+             : p.refinement                   ? "accuracy fit only (second stage)"
+                                              : "yes"});
     return markdown_table(
         {"η", "b", "seed", "updates", "δ̂ [t-CI]", "λ_max", "λ rel. change", "ε-sharpness (%)",
          "adaptive sharpness", "train loss", "test acc", "status", "in statistics"},
         rows);
 }
 
-// One series per batch size, points sorted by δ̂.
-std::vector<Series> by_batch(const verify::SharpnessGridResult& r, double GridPoint::*y) {
+// The 95% Wilson interval of a proportion p measured on n examples (binomial sampling of the
+// test set only; the run-to-run spread is not in it).
+std::pair<double, double> wilson_interval(double p, int n) {
+    if (n < 1 || !std::isfinite(p)) return {NAN, NAN};
+    const double z = 1.959963984540054, z2 = z * z, nn = n;
+    const double centre = (p + z2 / (2 * nn)) / (1 + z2 / nn);
+    const double half = z / (1 + z2 / nn) * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
+    return {centre - half, centre + half};
+}
+
+// One series per batch size, points sorted by δ̂; each point with δ̂'s t-interval in x and, for
+// the test accuracy, its binomial interval in y.
+std::vector<Series> by_batch(const verify::SharpnessGridResult& r, double GridPoint::*y,
+                             PlotSpec& spec) {
     std::map<int, std::vector<const GridPoint*>> groups;
     for (const GridPoint& p : r.points) groups[p.batch].push_back(&p);
     std::vector<Series> series;
+    const bool accuracy = y == &GridPoint::test_acc;
     for (auto& [b, ps] : groups) {
         std::sort(ps.begin(), ps.end(),
                   [](const GridPoint* a, const GridPoint* c) { return a->delta < c->delta; });
         Series s{fmt::format("b = {}", b), {}, {}, false, true};
+        SeriesSpread spread;
         for (const GridPoint* p : ps) {
             s.x.push_back(p->delta);
             s.y.push_back(p->*y);
+            spread.x_lo.push_back(p->delta_lo);
+            spread.x_hi.push_back(p->delta_hi);
+            if (accuracy) {
+                const auto [lo, hi] = wilson_interval(p->test_acc, r.test_examples);
+                spread.lo.push_back(lo);
+                spread.hi.push_back(hi);
+            }
         }
         series.push_back(s);
+        spec.spreads.push_back(spread);
     }
+    spec.spread_note =
+        accuracy ? fmt::format(
+                       "bars: δ̂'s t-interval; accuracy's 95% binomial interval ({} test "
+                       "examples); one run per point and seed",
+                       r.test_examples)
+                 : "bars: δ̂'s t-interval; one run per point and seed, the y estimate has no "
+                   "interval (seeds are separate points)";
     return series;
 }
 
@@ -68,11 +100,13 @@ std::string scatter_figure(const verify::SharpnessGridResult& r, double GridPoin
     spec.y_label = y_label;
     spec.log_x = true;
     spec.log_y = log_y;
-    return render_line_plot(spec, by_batch(r, y));
+    const std::vector<Series> series = by_batch(r, y, spec);
+    return render_line_plot(spec, series);
 }
 
 std::string accuracy_figure(const verify::SharpnessGridResult& r) {
-    std::vector<Series> series = by_batch(r, &GridPoint::test_acc);
+    PlotSpec spec;
+    std::vector<Series> series = by_batch(r, &GridPoint::test_acc, spec);
     const auto& q = r.accuracy_fit;
     if (q.n > 0) {
         double lo = INFINITY, hi = -INFINITY;
@@ -89,7 +123,6 @@ std::string accuracy_figure(const verify::SharpnessGridResult& r) {
         }
         series.push_back(fit);
     }
-    PlotSpec spec;
     spec.title = "Test accuracy against δ̂ (estimates)";
     spec.x_label = "δ̂ = ηĈ/√b at the final weights";
     spec.y_label = "test accuracy";

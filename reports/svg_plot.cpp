@@ -174,8 +174,55 @@ void draw_series(std::string& svg, const Frame& f, const Series& s, const char* 
                            path, color, s.dashed ? " stroke-dasharray=\"6,4\"" : "");
 }
 
+// A closed polygon along hi (left to right) and back along lo, one per run of usable points.
+void draw_x_spread(std::string& svg, const Frame& f, const Series& s, const SeriesSpread& sp,
+                   const char* color) {
+    if (sp.x_lo.size() != s.x.size() || sp.x_hi.size() != s.x.size()) return;
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+        if (!usable(sp.x_lo[i], f.xa.log) || !usable(sp.x_hi[i], f.xa.log) ||
+            !usable(s.y[i], f.ya.log) || !f.inside_y(s.y[i]))
+            continue;
+        svg += fmt::format(
+            "<line x1=\"{0:.2f}\" y1=\"{2:.2f}\" x2=\"{1:.2f}\" y2=\"{2:.2f}\" stroke=\"{3}\" "
+            "stroke-opacity=\"0.5\" stroke-width=\"2\"/>\n",
+            f.px(sp.x_lo[i]), f.px(sp.x_hi[i]), f.py(s.y[i]), color);
+    }
+}
+
+void draw_spread(std::string& svg, const Frame& f, const Series& s, const SeriesSpread& sp,
+                 const char* color) {
+    draw_x_spread(svg, f, s, sp, color);
+    if (sp.lo.size() != s.x.size() || sp.hi.size() != s.x.size()) return;
+    auto flush = [&](std::size_t from, std::size_t to) {  // points [from, to)
+        if (to <= from) return;
+        std::string pts;
+        for (std::size_t i = from; i < to; ++i)
+            pts += fmt::format("{:.2f},{:.2f} ", f.px(s.x[i]), f.py(sp.hi[i]));
+        for (std::size_t i = to; i-- > from;)
+            pts += fmt::format("{:.2f},{:.2f} ", f.px(s.x[i]), f.py(sp.lo[i]));
+        if (to - from == 1)  // a single point: a vertical bar
+            svg += fmt::format(
+                "<line x1=\"{0:.2f}\" y1=\"{1:.2f}\" x2=\"{0:.2f}\" y2=\"{2:.2f}\" stroke=\"{3}\" "
+                "stroke-opacity=\"0.5\" stroke-width=\"3\"/>\n",
+                f.px(s.x[from]), f.py(sp.hi[from]), f.py(sp.lo[from]), color);
+        else
+            svg += fmt::format(
+                "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.15\" stroke=\"none\"/>\n", pts,
+                color);
+    };
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= s.x.size(); ++i) {
+        const bool ok = i < s.x.size() && usable(s.x[i], f.xa.log) && usable(sp.lo[i], f.ya.log) &&
+                        usable(sp.hi[i], f.ya.log) && f.inside_y(sp.lo[i]) && f.inside_y(sp.hi[i]);
+        if (!ok) {
+            flush(start, i);
+            start = i + 1;
+        }
+    }
+}
+
 void draw_legend(std::string& svg, const Frame& f, const std::vector<Series>& series,
-                 const std::vector<Band>& bands) {
+                 const std::vector<Band>& bands, const std::string& spread_note) {
     double x = f.left + 10, y = f.top + 14;
     size_t k = 0;
     for (const Series& s : series) {
@@ -195,6 +242,11 @@ void draw_legend(std::string& svg, const Frame& f, const std::vector<Series>& se
             x, y - 5, b.color, x + 28, y + 4, escape_xml(b.label));
         y += 16;
     }
+    if (!spread_note.empty())
+        svg += fmt::format(
+            "<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"22\" height=\"10\" fill=\"#888\" "
+            "fill-opacity=\"0.3\"/><text x=\"{:.2f}\" y=\"{:.2f}\">{}</text>\n",
+            x, y - 5, x + 28, y + 4, escape_xml(spread_note));
 }
 
 }  // namespace
@@ -207,6 +259,12 @@ std::string render_line_plot(const PlotSpec& spec, const std::vector<Series>& se
             throw InternalError("series '" + s.label + "': x and y differ in length");
         xs.insert(xs.end(), s.x.begin(), s.x.end());
         ys.insert(ys.end(), s.y.begin(), s.y.end());
+    }
+    for (const SeriesSpread& sp : spec.spreads) {
+        ys.insert(ys.end(), sp.lo.begin(), sp.lo.end());
+        ys.insert(ys.end(), sp.hi.begin(), sp.hi.end());
+        xs.insert(xs.end(), sp.x_lo.begin(), sp.x_lo.end());
+        xs.insert(xs.end(), sp.x_hi.begin(), sp.x_hi.end());
     }
     Frame f;
     f.width = spec.width;
@@ -228,9 +286,11 @@ std::string render_line_plot(const PlotSpec& spec, const std::vector<Series>& se
                 a, f.top, c - a, f.height - f.top - f.bottom, b.color);
     }
     draw_axes(svg, f, spec);
+    for (std::size_t k = 0; k < series.size() && k < spec.spreads.size(); ++k)
+        draw_spread(svg, f, series[k], spec.spreads[k], kPalette[k % std::size(kPalette)]);
     size_t k = 0;
     for (const Series& s : series) draw_series(svg, f, s, kPalette[k++ % std::size(kPalette)]);
-    draw_legend(svg, f, series, bands);
+    draw_legend(svg, f, series, bands, spec.spread_note);
     svg += "</svg>\n";
     return svg;
 }

@@ -23,6 +23,17 @@ struct Band {
     std::string color = "#f4cccc";
 };
 
+// The spread of series k's estimates (a seed band or an interval): in y, shaded in its colour
+// between lo and hi at its x (a vertical bar for an isolated point); in x, a horizontal bar from
+// x_lo to x_hi at each point (for scatter plots whose x is itself an estimate). Empty vectors:
+// none. Non-finite ends leave a gap.
+struct SeriesSpread {
+    std::vector<double> lo;
+    std::vector<double> hi;
+    std::vector<double> x_lo{};
+    std::vector<double> x_hi{};
+};
+
 struct PlotSpec {
     std::string title;
     std::string x_label;
@@ -33,6 +44,11 @@ struct PlotSpec {
     std::optional<double> y_max;
     int width = 640;
     int height = 400;
+    // spreads[k] belongs to series k (fewer entries than series: the rest have none); the
+    // legend's last line is spread_note, saying what the shading is (e.g. "shaded: min–max over
+    // the seeds"). A plot of estimates with a spread must say what it is.
+    std::vector<SeriesSpread> spreads;
+    std::string spread_note;
 };
 
 // Renders the plot. Non-finite points (and non-positive ones on a log axis) are skipped and

@@ -82,6 +82,18 @@ class Section {
             out = static_cast<std::uint64_t>(v);
         }
     }
+    void read(const std::string& key, std::vector<std::uint64_t>& out) {
+        if (const toml::node* n = find(key)) {
+            const toml::array* a = n->as_array();
+            if (a == nullptr) fail(*n, key, "expected an array of non-negative integers");
+            out.clear();
+            for (const toml::node& e : *a) {
+                if (!e.is_integer() || **e.as_integer() < 0)
+                    fail(*n, key, "expected an array of non-negative integers");
+                out.push_back(static_cast<std::uint64_t>(**e.as_integer()));
+            }
+        }
+    }
     void read(const std::string& key, std::vector<double>& out) {
         if (const toml::node* n = find(key)) {
             const toml::array* a = n->as_array();
@@ -198,6 +210,7 @@ void read_schedule(Section& s, ScheduleConfig& c, const std::string& source) {
     s.read("gamma", c.gamma);
     s.read("min_lr", c.min_lr);
     s.read("max_batch", c.max_batch);
+    s.read("stage_updates", c.stage_updates);
 }
 
 void read_probe(Section& s, ProbeConfig& p) {
@@ -434,6 +447,8 @@ nlohmann::json config_to_json(const TrainConfig& cfg) {
                      {"gamma", s.gamma},
                      {"min_lr", s.min_lr},
                      {"max_batch", s.max_batch}};
+    // Only when set, so that configurations without it keep their JSON (manifests, hashes).
+    if (!s.stage_updates.empty()) j["schedule"]["stage_updates"] = s.stage_updates;
     j["run"] = {{"epochs", cfg.run.epochs},           {"seed", cfg.run.seed},
                 {"threads", cfg.run.threads},         {"eval_batch", cfg.run.eval_batch},
                 {"stop_on_nan", cfg.run.stop_on_nan}, {"checkpoint", cfg.run.checkpoint}};

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "numerics/util/error.hpp"
@@ -44,7 +45,12 @@ Schedule::Schedule(const ScheduleConfig& cfg, double lr0, int batch0, int epochs
     if (!(std::isfinite(cfg.min_lr) && cfg.min_lr >= 0.0 && cfg.min_lr <= lr0))
         bad(where, fmt::format("min_lr {} must lie in [0, lr]", cfg.min_lr));
     if (cfg.stages < 0) bad(where, "stages must be ≥ 0");
-    const int natural = (epochs + cfg.every - 1) / cfg.every;
+    for (std::size_t i = 0; i < cfg.stage_updates.size(); ++i)
+        if (cfg.stage_updates[i] == 0 ||
+            (i > 0 && cfg.stage_updates[i] <= cfg.stage_updates[i - 1]))
+            bad(where, "stage_updates must be positive and strictly increasing");
+    const int natural = cfg.stage_updates.empty() ? (epochs + cfg.every - 1) / cfg.every
+                                                  : static_cast<int>(cfg.stage_updates.size());
     stages_ = cfg.stages > 0 ? cfg.stages : natural;
     if (cfg.kind == ScheduleKind::poly && stages_ < natural)
         bad(where, fmt::format("poly schedule with {} stages cannot cover {} epochs of {} "
@@ -57,9 +63,26 @@ double poly_gamma(int m, int stages, double power) {
 }
 
 SchedulePoint Schedule::at(int epoch) const {
+    return point(epoch, epoch / cfg_.every);
+}
+
+SchedulePoint Schedule::at_update(int epoch, std::uint64_t update) const {
+    if (cfg_.stage_updates.empty()) return at(epoch);
+    const auto& ends = cfg_.stage_updates;
+    const auto passed = std::upper_bound(ends.begin(), ends.end(), update) - ends.begin();
+    return point(epoch, static_cast<int>(std::min<std::ptrdiff_t>(
+                            passed, static_cast<std::ptrdiff_t>(ends.size()) - 1)));
+}
+
+std::uint64_t Schedule::last_update() const {
+    return cfg_.stage_updates.empty() ? std::numeric_limits<std::uint64_t>::max()
+                                      : cfg_.stage_updates.back();
+}
+
+SchedulePoint Schedule::point(int epoch, int stage) const {
     SchedulePoint p;
     p.epoch = epoch;
-    p.stage = epoch / cfg_.every;
+    p.stage = stage;
     const double k = p.stage;
     double lr = lr0_;
     double b = batch0_;
@@ -109,6 +132,31 @@ SchedulePoint Schedule::at(int epoch) const {
     p.delta_rel_target = target;
     p.delta_rel = (lr / lr0_) * std::sqrt(static_cast<double>(batch0_) / p.batch);
     return p;
+}
+
+int updates_in_epoch(const Schedule& s, int epoch, std::uint64_t first_update, int n) {
+    if (!s.by_updates()) return n / s.at(epoch).batch;
+    int steps = 0;
+    int pos = 0;
+    for (std::uint64_t u = first_update; u < s.last_update(); ++u, ++steps) {
+        const int b = s.at_update(epoch, u).batch;
+        if (pos + b > n) break;
+        pos += b;
+    }
+    return steps;
+}
+
+int epochs_needed(const Schedule& s, int epochs, int n) {
+    if (!s.by_updates()) return epochs;
+    std::uint64_t u = 0;
+    int e = 0;
+    while (u < s.last_update()) {
+        const int k = updates_in_epoch(s, e, u, n);
+        if (k == 0) throw InputError("epochs_needed: an epoch without updates (b > n)");
+        u += static_cast<std::uint64_t>(k);
+        ++e;
+    }
+    return e;
 }
 
 ScheduleKind parse_schedule_kind(const std::string& s, const std::string& where) {

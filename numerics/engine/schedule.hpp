@@ -15,10 +15,18 @@
 //              despite the rounding;
 //  cosine      η = min_lr + (η₀ − min_lr)(1 + cos(π k / M))/2 (PyTorch CosineAnnealingLR, T_max =
 //  M); exp         η = η₀·gamma^k.
+// Stages counted in updates (stage_updates = {u_0 < u_1 < …}, non-empty): stage s covers the
+// optimiser updates [u_{s−1}, u_s) (u_{−1} = 0) instead of the epochs [s·every, (s+1)·every); η and
+// b are evaluated before every update (at_update), and the run ends after u_last updates (or after
+// its epochs, whichever comes first). This holds the update count of a stage fixed across arms
+// that change b and arms that change η (the equal-update designs of docs/claims.md). M (poly,
+// cosine) defaults to the number of stage ends.
 // Batch sizes are integers: b = round(exact), at least 1 and at most max_batch (default the
 // training-set size). The realised relative degree of smoothing δ/δ₀ = (η/η₀)·√(b₀/b) is reported
 // next to the schedule's target ratio, so the effect of batch rounding and capping is visible.
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace gradcert::engine {
 
@@ -37,11 +45,14 @@ struct ScheduleConfig {
     double gamma = 0.9;   // exp
     double min_lr = 0.0;  // cosine
     int max_batch = 0;    // 0 → training-set size
+    // Cumulative update counts at which the stages end (strictly increasing, positive); empty →
+    // stages are counted in epochs (`every`).
+    std::vector<std::uint64_t> stage_updates;
 };
 
 struct SchedulePoint {
     int epoch = 0;
-    int stage = 0;  // s = ⌊epoch/every⌋
+    int stage = 0;  // s = ⌊epoch/every⌋, or the stage of the update (stage_updates)
     double lr = 0.0;
     int batch = 0;                  // the integer batch size used
     double batch_exact = 0.0;       // before rounding and capping
@@ -57,17 +68,38 @@ class Schedule {
     Schedule(const ScheduleConfig& cfg, double lr0, int batch0, int epochs, int train_size,
              const std::string& where = "schedule");
 
+    // The point of an epoch (stages counted in epochs; with stage_updates, the epoch's first
+    // update is not known here: use at_update).
     SchedulePoint at(int epoch) const;
+    // The point before update `update` (0-based count of updates done) in epoch `epoch`: with
+    // stage_updates the stage is the number of stage ends ≤ update (at most the last stage);
+    // without, at(epoch).
+    SchedulePoint at_update(int epoch, std::uint64_t update) const;
+    bool by_updates() const { return !cfg_.stage_updates.empty(); }
+    // u_last with stage_updates; the largest std::uint64_t without.
+    std::uint64_t last_update() const;
     int stages() const { return stages_; }
     int max_batch() const { return max_batch_; }
 
   private:
+    SchedulePoint point(int epoch, int stage) const;
+
     ScheduleConfig cfg_;
     double lr0_;
     int batch0_;
     int stages_;
     int max_batch_;
 };
+
+// The updates epoch `epoch` does on n training examples when `first_update` updates were done
+// before it: ⌊n/b⌋ with stages counted in epochs; with stage_updates, b is evaluated before every
+// update, the permutation is consumed in order, and the epoch ends when fewer than b examples
+// remain or the last stage ends (the trainer's loop, trainer.hpp).
+int updates_in_epoch(const Schedule& s, int epoch, std::uint64_t first_update, int n);
+
+// Epochs a run needs to do all its stage_updates on n examples (stages counted in updates);
+// `epochs` for stages counted in epochs.
+int epochs_needed(const Schedule& s, int epochs, int n);
 
 ScheduleKind parse_schedule_kind(const std::string& s, const std::string& where);
 std::string to_string(ScheduleKind k);

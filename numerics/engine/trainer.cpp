@@ -413,7 +413,7 @@ void TrainingRun::write_checkpoint_now(const LogOffsets& offsets) {
     ck.header["epochs_done"] = next_epoch_;
     ck.header["step"] = step_;
     ck.header["wall_seconds"] = result_.epochs.empty() ? 0.0 : result_.epochs.back().wall_seconds;
-    const SchedulePoint sp = schedule_->at(next_epoch_ - 1);
+    const SchedulePoint sp = schedule_->at_update(next_epoch_ - 1, step_ > 0 ? step_ - 1 : 0);
     ck.header["schedule"] = {
         {"epoch", sp.epoch}, {"stage", sp.stage}, {"lr", sp.lr}, {"batch", sp.batch}};
     ck.header["rng"] = {{"kind", "counter-based SplitMix64; no sequential state"},
@@ -435,31 +435,31 @@ void TrainingRun::write_checkpoint_now(const LogOffsets& offsets) {
 }
 
 bool TrainingRun::run_epoch(int epoch) {
-    const SchedulePoint sp = schedule_->at(epoch);
+    // With stages counted in updates (schedule.hpp) η and b are re-evaluated before every update
+    // and the permutation is consumed where the previous step stopped; otherwise they are the
+    // epoch's and step s takes the examples [s·b, (s+1)·b) of the permutation (the same thing).
+    SchedulePoint sp = schedule_->at_update(epoch, step_);
     const int n = data_.train.size();
-    const int b = sp.batch;
-    const int steps = n / b;
+    const int steps = updates_in_epoch(*schedule_, epoch, step_, n);
     const std::vector<int> order = shuffled_indices(
         n, stream_key(cfg_.run.seed, Stream::shuffle, static_cast<std::uint64_t>(epoch)));
-    progress_.begin_epoch(epoch + 1, cfg_.run.epochs, steps, sp.lr, b);
+    progress_.begin_epoch(epoch + 1, cfg_.run.epochs, steps, sp.lr, sp.batch);
     EpochRecord rec;
     rec.epoch = epoch + 1;
-    rec.lr = sp.lr;
-    rec.batch = b;
-    rec.delta_rel = sp.delta_rel;
-    rec.delta_rel_target = sp.delta_rel_target;
     double loss_sum = 0.0, acc_sum = 0.0;
     double train_seconds = 0.0, probe_seconds = 0.0;
     std::optional<ProbeRecord> epoch_probe;
     bool diverged = false;
     int done = 0;
+    std::size_t pos = 0;
     for (int s = 0; s < steps; ++s) {
+        sp = schedule_->at_update(epoch, step_);
+        const int b = sp.batch;
         const auto t0 = Clock::now();
         int correct = 0;
-        const double loss =
-            train_step(std::span<const int>(order.data() + static_cast<std::size_t>(s) * b,
-                                            static_cast<std::size_t>(b)),
-                       sp.lr, &correct);
+        const double loss = train_step(
+            std::span<const int>(order.data() + pos, static_cast<std::size_t>(b)), sp.lr, &correct);
+        pos += static_cast<std::size_t>(b);
         ++step_;
         ++done;
         train_seconds += seconds_since(t0);
@@ -490,8 +490,12 @@ bool TrainingRun::run_epoch(int epoch) {
             if (at_end) epoch_probe = p;
         }
         log_.step(line);
-        progress_.step(s + 1, loss, b * (s + 1) / std::max(train_seconds, 1e-9));
+        progress_.step(s + 1, loss, static_cast<double>(pos) / std::max(train_seconds, 1e-9));
     }
+    rec.lr = sp.lr;  // the last update's (the epoch's unless stages are counted in updates)
+    rec.batch = sp.batch;
+    rec.delta_rel = sp.delta_rel;
+    rec.delta_rel_target = sp.delta_rel_target;
     const auto t_eval = Clock::now();
     const Evaluation test = evaluate_dataset(*model_, data_.test, cfg_.run.eval_batch);
     probe_seconds += seconds_since(t_eval);
@@ -527,7 +531,7 @@ bool TrainingRun::run_epoch(int epoch) {
         "{:.4f} | {:.1f} s ({:.0f} img/s)",
         rec.epoch, cfg_.run.epochs, rec.lr, rec.batch, rec.train_loss, rec.train_acc, rec.test_loss,
         rec.test_acc, train_seconds + probe_seconds,
-        done * static_cast<double>(b) / std::max(train_seconds, 1e-9)));
+        static_cast<double>(pos) / std::max(train_seconds, 1e-9)));
     if (diverged) {
         result_.status = RunStatus::diverged;
         return false;
@@ -552,7 +556,7 @@ TrainResult TrainingRun::run() {
     if (!restore()) start_fresh();
     result_.status = RunStatus::finished;
     try {
-        for (int e = next_epoch_; e < cfg_.run.epochs; ++e)
+        for (int e = next_epoch_; e < cfg_.run.epochs && step_ < schedule_->last_update(); ++e)
             if (!run_epoch(e)) break;
     } catch (const std::exception& e) {
         // The run directory must not claim a run is still going once this process gave up.

@@ -142,3 +142,54 @@ TEST_CASE("Schedule rejects inconsistent settings", "[sgd][run][schedule]") {
     CHECK_THROWS_AS(Schedule(c, 0.1, 32, 5, 100), InputError);
     CHECK_THROWS_AS(parse_schedule_kind("linear", "x.toml"), InputError);
 }
+
+TEST_CASE("Stages counted in updates: η and b per update, epochs and updates per epoch",
+          "[sgd][run][schedule]") {
+    const double r = 1.0 / std::sqrt(2.0);
+    // b × 2 with the stage ends of η × 1/√2 on 512 examples at b₀ = 16, every epoch (32 each):
+    // 32 updates at 16, 32 at 32 (2 epochs), 32 at 64 (4 epochs), 32 at 128 (8 epochs).
+    ScheduleConfig long_batch = step_config(ScheduleKind::batch_step, r, 2.0, 1);
+    long_batch.stage_updates = {32, 64, 96, 128};
+    const Schedule lb(long_batch, 0.1, 16, 4, 512);
+    CHECK(lb.by_updates());
+    CHECK(lb.last_update() == 128);
+    CHECK(lb.stages() == 4);
+    CHECK(lb.at_update(0, 31).batch == 16);
+    CHECK(lb.at_update(1, 32).batch == 32);
+    CHECK(lb.at_update(3, 64).batch == 64);
+    CHECK(lb.at_update(9, 127).batch == 128);
+    CHECK(lb.at_update(9, 500).stage == 3);  // past the last end: the last stage
+    CHECK(updates_in_epoch(lb, 0, 0, 512) == 32);
+    CHECK(updates_in_epoch(lb, 1, 32, 512) == 16);
+    CHECK(updates_in_epoch(lb, 14, 124, 512) == 4);
+    CHECK(epochs_needed(lb, 4, 512) == 1 + 2 + 4 + 8);
+    // η × 1/√2 with batch-x2's stage ends (32, 16, 8, 4 updates): η changes inside epoch 1.
+    ScheduleConfig short_lr = step_config(ScheduleKind::lr_step, r, 2.0, 1);
+    short_lr.stage_updates = {32, 48, 56, 60};
+    const Schedule sl(short_lr, 0.1, 16, 4, 512);
+    CHECK(sl.at_update(1, 47).lr == Approx(0.1 * r).epsilon(1e-15));
+    CHECK(sl.at_update(1, 48).lr == Approx(0.05).epsilon(1e-15));
+    CHECK(sl.at_update(1, 59).delta_rel == Approx(std::pow(r, 3)).epsilon(1e-14));
+    CHECK(updates_in_epoch(sl, 1, 32, 512) == 28);  // stops at the last end
+    CHECK(epochs_needed(sl, 4, 512) == 2);
+    // A batch change inside an epoch continues the permutation: 10 × 16 = 160 examples, then
+    // ⌊352/32⌋ = 11 updates of 32 fill the epoch; the next epoch does the 9 left.
+    ScheduleConfig mid = step_config(ScheduleKind::batch_step, r, 2.0, 1);
+    mid.stage_updates = {10, 30};
+    const Schedule m(mid, 0.1, 16, 4, 512);
+    CHECK(updates_in_epoch(m, 0, 0, 512) == 21);
+    CHECK(updates_in_epoch(m, 1, 21, 512) == 9);
+    CHECK(epochs_needed(m, 4, 512) == 2);
+    // Without stage_updates nothing changes: at_update is at(epoch), ⌊n/b⌋ per epoch.
+    const Schedule plain(step_config(ScheduleKind::batch_step, r, 2.0, 1), 0.1, 16, 4, 512);
+    CHECK_FALSE(plain.by_updates());
+    CHECK(plain.at_update(2, 999).batch == plain.at(2).batch);
+    CHECK(updates_in_epoch(plain, 2, 0, 512) == 8);
+    CHECK(epochs_needed(plain, 4, 512) == 4);
+    // Ends must be positive and strictly increasing.
+    ScheduleConfig bad = short_lr;
+    bad.stage_updates = {32, 32};
+    CHECK_THROWS_AS(Schedule(bad, 0.1, 16, 4, 512), InputError);
+    bad.stage_updates = {0, 5};
+    CHECK_THROWS_AS(Schedule(bad, 0.1, 16, 4, 512), InputError);
+}

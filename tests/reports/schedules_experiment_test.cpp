@@ -47,7 +47,7 @@ probe_batches = 4
                                           "batch-beats-lr", "poly-optimal"});
     CHECK(o.checks.size() == 10);  // test accuracy and training loss of 5 arms
     for (const char* f : {"schedules.md", "schedules.json", "schedules-accuracy.svg",
-                          "schedules-loss.svg", "schedules-delta.svg"})
+                          "schedules-loss.svg", "schedules-delta.svg", "schedules-delta-probe.svg"})
         CHECK(fs::exists(out / f));
     std::ifstream in(out / "schedules.json");
     const nlohmann::json j = nlohmann::json::parse(in);

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
+#include <vector>
 
 #include "numerics/engine/data_load.hpp"
 #include "numerics/util/error.hpp"
@@ -29,7 +30,8 @@ SchedulesConfig tiny_schedules() {
     c.train.run.epochs = 4;
     c.every = 1;
     c.seeds = {0, 1};
-    c.arms = {"lr-sqrt2", "batch-x2", "hybrid", "lr-half", "poly-1"};
+    c.arms = {"lr-sqrt2", "batch-x2",      "hybrid",         "lr-half",
+              "poly-1",   "batch-x2-long", "lr-sqrt2-short", "lr-half-short"};
     c.probe_seeds = 1;
     c.probe_pool = 256;
     c.probe_batches = 4;
@@ -44,8 +46,8 @@ TEST_CASE("schedules: equal-δ arms, updates, probes and resume", "[verify][empi
     const fs::path work =
         fs::temp_directory_path() / ("gradcert-schedules-" + std::to_string(::getpid()));
     const SchedulesResult r = run_schedules(c, data, work, false);
-    REQUIRE(r.runs.size() == 10);
-    REQUIRE(r.arms.size() == 5);
+    REQUIRE(r.runs.size() == 16);
+    REQUIRE(r.arms.size() == 8);
     for (const char* name : {"lr-sqrt2", "batch-x2", "hybrid"}) {
         const ArmSummary* a = r.arm(name);
         REQUIRE(a != nullptr);
@@ -59,6 +61,27 @@ TEST_CASE("schedules: equal-δ arms, updates, probes and resume", "[verify][empi
     // b = 16, 32, 64, 128 on 512 examples: 32 + 16 + 8 + 4 updates; the η arms do 4 × 32.
     CHECK(r.arm("batch-x2")->updates_mean == 60.0);
     CHECK(r.arm("lr-sqrt2")->updates_mean == 128.0);
+    // Equal updates: batch-x2-long does the η arms' 128 updates in 1 + 2 + 4 + 8 epochs, the
+    // short η arms batch-x2's 60 in 2 epochs; each ends at its partner's δ/δ₀ (and lr-half-short
+    // at (1/2)³).
+    const ArmSummary* lb = r.arm("batch-x2-long");
+    CHECK(lb->updates_mean == 128.0);
+    CHECK(lb->delta_rel.size() == 15);
+    CHECK(lb->updates_curve.front() == 32.0);
+    CHECK(lb->final_delta_rel == Approx(std::pow(std::sqrt(0.5), 3)).epsilon(1e-12));
+    for (const char* name : {"lr-sqrt2-short", "lr-half-short"}) {
+        CHECK(r.arm(name)->updates_mean == 60.0);
+        CHECK(r.arm(name)->delta_rel.size() == 2);
+    }
+    CHECK(r.arm("lr-sqrt2-short")->final_delta_rel ==
+          Approx(std::pow(std::sqrt(0.5), 3)).epsilon(1e-12));
+    CHECK(r.arm("lr-half-short")->final_delta_rel == Approx(0.125).epsilon(1e-12));
+    // Seed bands hold the mean.
+    for (const ArmSummary& a : r.arms)
+        for (std::size_t e = 0; e < a.test_acc_curve.size(); ++e) {
+            CHECK(a.test_acc_min[e] <= a.test_acc_curve[e]);
+            CHECK(a.test_acc_curve[e] <= a.test_acc_max[e]);
+        }
     // poly-1 with M = 4 stages: δ/δ₀ = 1, 3/4, 1/2, 1/4.
     CHECK(r.arm("poly-1")->delta_rel[3] == Approx(0.25).epsilon(1e-12));
     // δ̂ is measured on the first seed only, at every epoch end; it is positive.
@@ -82,4 +105,36 @@ TEST_CASE("schedules: equal-δ arms, updates, probes and resume", "[verify][empi
     }
     fs::remove_all(work);
     CHECK_THROWS_AS(arm_schedule("lr-third", 1, "x.toml"), InputError);
+}
+
+TEST_CASE("schedules: sequential seeds stop when decided or at the budget", "[verify][empirical]") {
+    SchedulesConfig c = tiny_schedules();
+    c.train.run.epochs = 1;
+    c.arms = {"lr-sqrt2", "batch-x2"};
+    c.max_seeds = 4;
+    const engine::DataSplit data = engine::load_training_data(c.train);
+    const fs::path work =
+        fs::temp_directory_path() / ("gradcert-schedules-seq-" + std::to_string(::getpid()));
+    int asked = 0;
+    // Undecided at the first two looks: seeds 2 and 3 are added, then the budget of 4 stops.
+    const SchedulesResult budget = run_schedules(c, data, work, false, [&](const SchedulesResult&) {
+        ++asked;
+        return true;
+    });
+    CHECK(budget.seeds() == std::vector<int>{0, 1, 2, 3});
+    CHECK(budget.looks == 3);
+    CHECK(budget.stop == SeedStop::budget);
+    CHECK(budget.runs.size() == 8);
+    CHECK(budget.arm("batch-x2")->runs == 4);
+    CHECK(asked == 3);
+    // Decided after one added seed; the resumed runs are the same.
+    const SchedulesResult decided = run_schedules(
+        c, data, work, true, [](const SchedulesResult& r) { return r.seeds().size() < 3; });
+    CHECK(decided.seeds() == std::vector<int>{0, 1, 2});
+    CHECK(decided.looks == 2);
+    CHECK(decided.stop == SeedStop::decided);
+    CHECK(decided.runs.back().final_train_loss == budget.runs[5].final_train_loss);
+    // Without a judge (or without a budget) the seeds are fixed.
+    CHECK(run_schedules(c, data, work, true).stop == SeedStop::fixed);
+    fs::remove_all(work);
 }

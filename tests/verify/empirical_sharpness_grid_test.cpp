@@ -107,5 +107,29 @@ TEST_CASE("sharpness grid: tiny synthetic grid and resume", "[verify][empirical]
         CHECK(reprobed.points[i].lambda_max == r.points[i].lambda_max);
         CHECK(reprobed.points[i].adaptive_sharpness == r.points[i].adaptive_sharpness);
     }
+    // A second stage of 3 points at b = 128 (the middle of {32, 128} sorted is 128) around the
+    // observed peak, half a decade either way: δ targets centre·10^{−0.5, 0, 0.5}, placed with
+    // one Ĉ, so the η are in ratio √10; they enter the accuracy fit only.
+    c.refine_points = 3;
+    const SharpnessGridResult refined = run_sharpness_grid(c, data, work, true);
+    REQUIRE(refined.points.size() == 7);
+    for (std::size_t i = 0; i < 4; ++i) CHECK_FALSE(refined.points[i].refinement);
+    for (std::size_t i = 4; i < 7; ++i) {
+        CHECK(refined.points[i].refinement);
+        CHECK(refined.points[i].batch == 128);
+    }
+    CHECK(refined.points[5].lr / refined.points[4].lr == Approx(std::sqrt(10.0)).epsilon(1e-12));
+    CHECK(refined.points[6].lr / refined.points[5].lr == Approx(std::sqrt(10.0)).epsilon(1e-12));
+    CHECK(refined.points[5].lr ==
+          Approx(refined.refine_centre * std::sqrt(128.0) / refined.refine_c).epsilon(1e-12));
+    CHECK(refined.refine_centre > 0.0);
+    // The grid statistics are those of the first stage; the fit has every usable point.
+    CHECK(refined.correlations[0].rho.estimate == r.correlations[0].rho.estimate);
+    int usable = 0;
+    for (const GridPoint& p : refined.points) usable += usable_grid_point(refined, p);
+    CHECK(refined.accuracy_fit.n == usable);
+    // The grid-only curvature interval is reported beside: its estimate is the first stage's fit.
+    CHECK(std::isnan(r.curvature_grid.lo));
+    CHECK(refined.curvature_grid.estimate == Approx(r.accuracy_fit.c2).epsilon(1e-12));
     fs::remove_all(work);
 }

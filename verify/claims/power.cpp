@@ -22,7 +22,8 @@ std::string power_text(double se, double z, int n, const std::string& unit_name,
                        const std::string& quantity, const StatedEffect* paper) {
     const double mde = minimum_detectable_effect(se, z);
     std::string t = fmt::format(
-        "minimum detectable effect ({:.0f}% power, criterion |diff| > {}·SE) on {}: {} at {} {}",
+        "minimum detectable effect ({:.0f}% power, criterion |diff| > {:.4g}·SE) on {}: {} at {} "
+        "{}",
         100 * kPower, z, quantity, std::isfinite(mde) ? fmt::format("{:.3g}", mde) : "n/a", n,
         unit_name);
     if (paper == nullptr) return t + "; the paper states no effect size for this claim";

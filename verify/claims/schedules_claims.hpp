@@ -8,11 +8,21 @@
 
 namespace gradcert::verify {
 
-// Decision rule used throughout: a difference of arm means counts when it exceeds `z` standard
+inline constexpr double kScheduleZ = 2.0;  // the one-look criterion
+
+// Decision rule used throughout: a difference of arm means counts when it exceeds z standard
 // errors of the paired per-seed differences (sd(d)/√n; the arms share initial weights and
-// example order per seed). Every finding carries its flip probability over seed resamples
-// (verify/claims/stability.hpp) and its power statement (verify/claims/power.hpp).
-ExperimentOutcome schedules_outcome(const SchedulesResult& r, double z = 2.0);
+// example order per seed), z = bonferroni_look_z(one_look_z, planned looks) with the sequential
+// seeds of r.config (verify/claims/sequential.hpp; one_look_z itself without them). δ-vs-Smith
+// is decided by the equal-update designs when their arms ran (they must agree), the equal-epoch
+// verdict beside; batch-beats-lr at equal epochs, the equal-update comparisons beside. Every
+// finding carries its flip probability over seed resamples (verify/claims/stability.hpp) and its
+// power statement (verify/claims/power.hpp).
+ExperimentOutcome schedules_outcome(const SchedulesResult& r, double one_look_z = kScheduleZ);
+
+// The sequential seeds' question (verify/empirical/schedules.hpp): is any schedule claim's
+// verdict still inconclusive at the per-look criterion?
+bool schedules_undecided(const SchedulesResult& r);
 
 // The arm comparisons the findings use, each paired with its unpaired SE beside it (for the
 // report's "paired versus unpaired" table).

@@ -37,17 +37,26 @@ std::string setup_text(const verify::SharpnessGridResult& r) {
     for (int v : c.batches) bs += (bs.empty() ? "" : ", ") + std::to_string(v);
     for (int v : c.seeds) seeds += (seeds.empty() ? "" : ", ") + std::to_string(v);
     return fmt::format(
-        "{} ({} training / {} test examples), model {}, plain SGD, constant (η, b) for {} "
-        "epochs on the grid η ∈ {{{}}} × b ∈ {{{}}}, seeds {{{}}}; at the final weights: δ̂ "
-        "(pool {}, K = {}), λ_max (power iteration, {} iterations on {} examples), Keskar "
-        "ε-sharpness (ε = {}) and adaptive ℓ∞ sharpness (ρ = {}), each by {} ascent steps on {} "
-        "examples; {} threads",
-        t.data.dataset,
-        t.data.dataset == "synthetic" ? t.data.synthetic.train : t.data.train_subset,
-        t.data.dataset == "synthetic" ? t.data.synthetic.test : t.data.test_subset, t.model.name,
-        t.run.epochs, lrs, bs, seeds, c.noise_pool, c.noise_batches, c.power_iterations,
-        c.hessian_size, c.sharpness_epsilon, sig(c.adaptive_rho), c.sharpness_steps,
-        c.sharpness_size, t.run.threads);
+               "{} ({} training / {} test examples), model {}, plain SGD, constant (η, b) for {} "
+               "epochs on the grid η ∈ {{{}}} × b ∈ {{{}}}, seeds {{{}}}; at the final weights: δ̂ "
+               "(pool {}, K = {}), λ_max (power iteration, {} iterations on {} examples), Keskar "
+               "ε-sharpness (ε = {}) and adaptive ℓ∞ sharpness (ρ = {}), each by {} ascent steps "
+               "on {} "
+               "examples; {} threads",
+               t.data.dataset,
+               t.data.dataset == "synthetic" ? t.data.synthetic.train : t.data.train_subset,
+               t.data.dataset == "synthetic" ? t.data.synthetic.test : t.data.test_subset,
+               t.model.name, t.run.epochs, lrs, bs, seeds, c.noise_pool, c.noise_batches,
+               c.power_iterations, c.hessian_size, c.sharpness_epsilon, sig(c.adaptive_rho),
+               c.sharpness_steps, c.sharpness_size, t.run.threads) +
+           (c.refine_points >= 2
+                ? fmt::format("; second stage for the concavity: {} η values × the seeds at b = "
+                              "{}, δ spaced evenly in log₁₀ over ±{} decades around the observed "
+                              "peak δ̂ = {} (placed with Ĉ = {} from the grid), in the accuracy "
+                              "fit only",
+                              c.refine_points, refine_batch(c), c.refine_width,
+                              sig(r.refine_centre, 3), sig(r.refine_c, 3))
+                : std::string());
 }
 constexpr double kZ95 = 1.959964;
 constexpr int kResampleBootstrap = 300;
@@ -60,8 +69,12 @@ double ci_se(const Correlation* c) {
 // The three findings of one grid (before the stability assessment).
 std::vector<ClaimFinding> grid_findings(const SharpnessGridResult& r) {
     std::vector<ClaimFinding> out;
-    int usable = 0;
-    for (const GridPoint& p : r.points) usable += usable_grid_point(r, p);
+    int usable = 0, usable_fit = 0, second_stage = 0;  // the grid's; with the second stage's
+    for (const GridPoint& p : r.points) {
+        usable_fit += usable_grid_point(r, p);
+        usable += usable_grid_point(r, p) && !p.refinement;
+        second_stage += usable_grid_point(r, p) && p.refinement;
+    }
     const int pct = static_cast<int>(std::round(100 * r.config.confidence));
     const auto* b_lambda = r.correlation("batch", "lambda_max");
     const auto* d_lambda = r.correlation("delta", "lambda_max");
@@ -128,7 +141,13 @@ std::vector<ClaimFinding> grid_findings(const SharpnessGridResult& r) {
         "over between models)",
         sig(q.c2, 3), pct, sig(r.curvature.lo, 3), sig(r.curvature.hi, 3), sig(q.c2_se, 2),
         sig(r.peak_delta, 3), q.c2 < 0 ? " (a maximum)" : " (a minimum)", rho_text(d_acc));
-    concave.power = power_text((r.curvature.hi - r.curvature.lo) / (2 * kZ95), kZ95, usable,
+    if (second_stage > 0)
+        concave.summary += fmt::format(
+            "; the fit includes {} second-stage point(s) sampled around the observed peak δ̂ = {} "
+            "(docs/claims.md); the grid alone gives c₂'s CI [{}, {}]",
+            second_stage, sig(r.refine_centre, 3), sig(r.curvature_grid.lo, 3),
+            sig(r.curvature_grid.hi, 3));
+    concave.power = power_text((r.curvature.hi - r.curvature.lo) / (2 * kZ95), kZ95, usable_fit,
                                "grid points", "the curvature c₂ of accuracy in log₁₀ δ̂", nullptr);
     out.push_back(concave);
     return out;

@@ -96,6 +96,44 @@ void probe_final(const SharpnessGridConfig& c, const engine::TrainConfig& cfg,
     p.train_loss = engine::evaluate_dataset(model, data.train, cfg.run.eval_batch).loss;
 }
 
+// The second stage's η values (docs/claims.md, "Concavity in δ"): around the observed peak δ*
+// (the fit's vertex if it is a maximum inside the grid's δ̂ range, else the δ̂ of the most
+// accurate grid point), δ_j = δ*·10^{w(2j/(k−1) − 1)}, j = 0 … k−1, placed at the batch b_r by
+// η_j = δ_j·√b_r/Ĉ, where Ĉ is the median of δ̂·√b/η over the grid's usable points at b_r (all
+// usable points if none). Sets r.refine_centre and r.refine_c. Empty if nothing is usable.
+std::vector<double> refinement_lrs(SharpnessGridResult& r) {
+    const SharpnessGridConfig& c = r.config;
+    const int br = refine_batch(c);
+    std::vector<double> c_at_b, c_all;
+    double lo = INFINITY, hi = -INFINITY, best_acc = -1.0, best_delta = kNaN;
+    for (const GridPoint& p : r.points) {
+        if (p.refinement || !usable_grid_point(r, p)) continue;
+        const double ci = p.delta * std::sqrt(static_cast<double>(p.batch)) / p.lr;
+        c_all.push_back(ci);
+        if (p.batch == br) c_at_b.push_back(ci);
+        lo = std::min(lo, p.delta);
+        hi = std::max(hi, p.delta);
+        if (p.test_acc > best_acc) {
+            best_acc = p.test_acc;
+            best_delta = p.delta;
+        }
+    }
+    if (c_all.empty()) return {};
+    const double chat = quantile(c_at_b.empty() ? c_all : c_at_b, 0.5);
+    const bool vertex_inside =
+        r.accuracy_fit.n > 0 && r.accuracy_fit.c2 < 0 && r.peak_delta >= lo && r.peak_delta <= hi;
+    const double centre = vertex_inside ? r.peak_delta : best_delta;
+    r.refine_centre = centre;
+    r.refine_c = chat;
+    std::vector<double> lrs;
+    const int k = c.refine_points;
+    for (int j = 0; j < k; ++j) {
+        const double delta = centre * std::pow(10.0, c.refine_width * (2.0 * j / (k - 1) - 1.0));
+        lrs.push_back(delta * std::sqrt(static_cast<double>(br)) / chat);
+    }
+    return lrs;
+}
+
 std::vector<double> column(const std::vector<GridPoint>& ps, double GridPoint::*field) {
     std::vector<double> v;
     for (const GridPoint& p : ps) v.push_back(p.*field);
@@ -104,10 +142,18 @@ std::vector<double> column(const std::vector<GridPoint>& ps, double GridPoint::*
 
 }  // namespace
 
+int refine_batch(const SharpnessGridConfig& c) {
+    if (c.refine_batch > 0) return c.refine_batch;
+    std::vector<int> b = c.batches;
+    std::sort(b.begin(), b.end());
+    return b[b.size() / 2];
+}
+
 SharpnessGridConfig sharpness_grid_config(const ExperimentTable& t) {
     t.check_keys({"lrs", "batches", "seeds", "noise_pool", "noise_batches", "hessian_size",
                   "power_iterations", "sharpness_size", "sharpness_epsilon", "sharpness_steps",
-                  "adaptive_rho", "bootstrap", "confidence"});
+                  "adaptive_rho", "bootstrap", "confidence", "refine_points", "refine_batch",
+                  "refine_width"});
     SharpnessGridConfig c;
     c.train = t.train_config();
     c.lrs = t.get_doubles("lrs", c.lrs);
@@ -123,6 +169,14 @@ SharpnessGridConfig sharpness_grid_config(const ExperimentTable& t) {
     c.adaptive_rho = t.get_double("adaptive_rho", c.adaptive_rho);
     c.bootstrap = t.get_int("bootstrap", c.bootstrap);
     c.confidence = t.get_double("confidence", c.confidence);
+    c.refine_points = t.get_int("refine_points", c.refine_points);
+    c.refine_batch = t.get_int("refine_batch", c.refine_batch);
+    c.refine_width = t.get_double("refine_width", c.refine_width);
+    if (c.refine_points < 0) t.fail("refine_points", "must be ≥ 0");
+    if (c.refine_points == 1) t.fail("refine_points", "must be 0 or at least 2");
+    if (c.refine_batch < 0) t.fail("refine_batch", "must be ≥ 0 (0: the middle batch size)");
+    if (!(c.refine_width > 0.0) || !std::isfinite(c.refine_width))
+        t.fail("refine_width", "must be positive (decades)");
     for (double lr : c.lrs)
         if (!(lr > 0.0) || !std::isfinite(lr)) t.fail("lrs", "every η must be positive");
     for (int b : c.batches)
@@ -154,9 +208,12 @@ bool usable_grid_point(const SharpnessGridResult& r, const GridPoint& p) {
 
 void analyse_grid(SharpnessGridResult& r) {
     const SharpnessGridConfig& c = r.config;
-    std::vector<GridPoint> ok;
+    std::vector<GridPoint> ok, fit_points;  // the grid's; the grid's and the second stage's
     for (const GridPoint& p : r.points)
-        if (usable_grid_point(r, p)) ok.push_back(p);
+        if (usable_grid_point(r, p)) {
+            fit_points.push_back(p);
+            if (!p.refinement) ok.push_back(p);
+        }
     const std::vector<double> delta = column(ok, &GridPoint::delta),
                               lambda = column(ok, &GridPoint::lambda_max),
                               sharp = column(ok, &GridPoint::sharpness),
@@ -197,7 +254,13 @@ void analyse_grid(SharpnessGridResult& r) {
     r.batch_lambda_stratified = stratified_spearman_test(b_rows, l_rows, 5000, seed + 7);
     r.accuracy_fit = QuadraticFit{};
     r.curvature = BootstrapInterval{};
+    r.curvature_grid = BootstrapInterval{};
+    r.curvature_grid.estimate = r.curvature_grid.lo = r.curvature_grid.hi = kNaN;
     r.peak_delta = kNaN;
+    // The accuracy fit: every usable point, the second stage's included.
+    std::vector<double> acc_fit = column(fit_points, &GridPoint::test_acc);
+    log_delta.clear();
+    for (const GridPoint& p : fit_points) log_delta.push_back(std::log10(p.delta));
     std::vector<double> distinct = log_delta;
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
@@ -205,25 +268,39 @@ void analyse_grid(SharpnessGridResult& r) {
         r.curvature.estimate = r.curvature.lo = r.curvature.hi = kNaN;
         return;
     }
-    r.accuracy_fit = fit_quadratic(log_delta, acc);
+    r.accuracy_fit = fit_quadratic(log_delta, acc_fit);
     r.peak_delta = std::pow(10.0, r.accuracy_fit.vertex);
     std::vector<double> xs, ys;
+    // c₂ of the points fit_points[map[idx[k]]] (map: identity when empty).
+    auto curvature_of = [&](std::span<const int> idx, const std::vector<int>& map) {
+        xs.clear();
+        ys.clear();
+        for (int i : idx) {
+            const auto j =
+                static_cast<std::size_t>(map.empty() ? i : map[static_cast<std::size_t>(i)]);
+            xs.push_back(log_delta[j]);
+            ys.push_back(acc_fit[j]);
+        }
+        try {
+            return fit_quadratic(xs, ys).c2;
+        } catch (const std::invalid_argument&) {
+            return kNaN;  // a resample with fewer than 3 distinct δ̂
+        }
+    };
+    const std::vector<int> all;
     r.curvature = bootstrap_ci(
-        static_cast<int>(ok.size()),
-        [&](std::span<const int> idx) {
-            xs.clear();
-            ys.clear();
-            for (int i : idx) {
-                xs.push_back(log_delta[static_cast<std::size_t>(i)]);
-                ys.push_back(acc[static_cast<std::size_t>(i)]);
-            }
-            try {
-                return fit_quadratic(xs, ys).c2;
-            } catch (const std::invalid_argument&) {
-                return kNaN;  // a resample with fewer than 3 distinct δ̂
-            }
-        },
-        c.bootstrap, c.confidence, seed + 99);
+        static_cast<int>(fit_points.size()),
+        [&](std::span<const int> idx) { return curvature_of(idx, all); }, c.bootstrap, c.confidence,
+        seed + 99);
+    // The grid alone (without the second stage), to show what the second stage bought.
+    std::vector<int> grid;
+    for (std::size_t i = 0; i < fit_points.size(); ++i)
+        if (!fit_points[i].refinement) grid.push_back(static_cast<int>(i));
+    if (grid.size() < fit_points.size() && grid.size() >= 4)
+        r.curvature_grid = bootstrap_ci(
+            static_cast<int>(grid.size()),
+            [&](std::span<const int> idx) { return curvature_of(idx, grid); }, c.bootstrap,
+            c.confidence, seed + 99);
 }
 
 SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
@@ -234,6 +311,7 @@ SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
     SharpnessGridResult result;
     result.config = config;
     result.classes = data.train.classes;
+    result.test_examples = data.test.size();
     const nlohmann::json probe_setup = {{"noise_pool", config.noise_pool},
                                         {"noise_batches", config.noise_batches},
                                         {"hessian_size", config.hessian_size},
@@ -246,42 +324,53 @@ SharpnessGridResult run_sharpness_grid(const SharpnessGridConfig& config,
     const int run_count =
         static_cast<int>(config.seeds.size() * config.lrs.size() * config.batches.size());
     int run_index = 0;
+    auto train_point = [&](double lr, int b, int seed, bool refinement, int count) {
+        engine::TrainConfig cfg = config.train;
+        cfg.optim.lr = lr;
+        cfg.optim.batch = b;
+        cfg.run.seed = static_cast<std::uint64_t>(seed);
+        if (b > data.train.size())
+            throw InputError(fmt::format("{}: batch {} exceeds the {} training examples",
+                                         cfg.source, b, data.train.size()));
+        const fs::path dir =
+            work / run_directory_name(fmt::format("lr{}-b{}-seed{}", lr, b, seed), cfg);
+        const RunProgress progress{refinement ? "sharpness_grid (second stage)" : "sharpness_grid",
+                                   ++run_index, count,
+                                   fmt::format("η = {}, b = {}, seed {}", lr, b, seed)};
+        engine::TrainResult tr = train_resumable(cfg, data, dir, 0, &progress);
+        GridPoint p;
+        p.lr = lr;
+        p.batch = b;
+        p.seed = static_cast<std::uint64_t>(seed);
+        p.status = tr.status;
+        p.updates = tr.steps;
+        p.refinement = refinement;
+        p.test_acc = tr.epochs.empty() ? kNaN : tr.epochs.back().test_acc;
+        const std::string key =
+            json_hash({{"train", engine::config_to_json(cfg)}, {"probe", probe_setup}});
+        if (auto cached = load_cached_result(dir / "final_probe.json", key)) {
+            probe_from_json(*cached, p);
+        } else if (tr.status == engine::RunStatus::finished) {
+            probe_final(config, cfg, data, *tr.model, p);
+            store_cached_result(dir / "final_probe.json", key, probe_json(p));
+        } else {
+            p.delta = p.delta_lo = p.delta_hi = p.c2 = p.lambda_max = kNaN;
+            p.lambda_relative_change = p.sharpness = p.adaptive_sharpness = kNaN;
+            p.train_loss = kNaN;
+        }
+        result.points.push_back(p);
+    };
     for (int seed : config.seeds)
         for (double lr : config.lrs)
-            for (int b : config.batches) {
-                engine::TrainConfig cfg = config.train;
-                cfg.optim.lr = lr;
-                cfg.optim.batch = b;
-                cfg.run.seed = static_cast<std::uint64_t>(seed);
-                if (b > data.train.size())
-                    throw InputError(fmt::format("{}: batch {} exceeds the {} training examples",
-                                                 cfg.source, b, data.train.size()));
-                const fs::path dir =
-                    work / run_directory_name(fmt::format("lr{}-b{}-seed{}", lr, b, seed), cfg);
-                const RunProgress progress{"sharpness_grid", ++run_index, run_count,
-                                           fmt::format("η = {}, b = {}, seed {}", lr, b, seed)};
-                engine::TrainResult tr = train_resumable(cfg, data, dir, 0, &progress);
-                GridPoint p;
-                p.lr = lr;
-                p.batch = b;
-                p.seed = static_cast<std::uint64_t>(seed);
-                p.status = tr.status;
-                p.updates = tr.steps;
-                p.test_acc = tr.epochs.empty() ? kNaN : tr.epochs.back().test_acc;
-                const std::string key =
-                    json_hash({{"train", engine::config_to_json(cfg)}, {"probe", probe_setup}});
-                if (auto cached = load_cached_result(dir / "final_probe.json", key)) {
-                    probe_from_json(*cached, p);
-                } else if (tr.status == engine::RunStatus::finished) {
-                    probe_final(config, cfg, data, *tr.model, p);
-                    store_cached_result(dir / "final_probe.json", key, probe_json(p));
-                } else {
-                    p.delta = p.delta_lo = p.delta_hi = p.c2 = p.lambda_max = kNaN;
-                    p.lambda_relative_change = p.sharpness = p.adaptive_sharpness = kNaN;
-                    p.train_loss = kNaN;
-                }
-                result.points.push_back(p);
-            }
+            for (int b : config.batches) train_point(lr, b, seed, false, run_count);
+    if (config.refine_points >= 2) {
+        analyse_grid(result);
+        const std::vector<double> lrs = refinement_lrs(result);
+        run_index = 0;
+        const int refine_count = static_cast<int>(lrs.size() * config.seeds.size());
+        for (int seed : config.seeds)
+            for (double lr : lrs) train_point(lr, refine_batch(config), seed, true, refine_count);
+    }
     analyse_grid(result);
     result.wall_seconds = seconds_since(t0);
     return result;
@@ -299,6 +388,7 @@ nlohmann::json to_json(const SharpnessGridResult& r) {
         j["test_acc"] = num(p.test_acc);
         j["updates"] = p.updates;
         j["used_in_statistics"] = usable_grid_point(r, p);
+        j["second_stage"] = p.refinement;
         points.push_back(j);
     }
     nlohmann::json corr = nlohmann::json::array();
@@ -325,7 +415,12 @@ nlohmann::json to_json(const SharpnessGridResult& r) {
               {"sharpness_steps", c.sharpness_steps},
               {"adaptive_rho", c.adaptive_rho},
               {"bootstrap", c.bootstrap},
-              {"confidence", c.confidence}}},
+              {"confidence", c.confidence},
+              {"refine_points", c.refine_points},
+              {"refine_batch", refine_batch(c)},
+              {"refine_width", c.refine_width}}},
+            {"refine_centre", num(r.refine_centre)},
+            {"refine_c", num(r.refine_c)},
             {"points", points},
             {"correlations", corr},
             {"spearman_batch_lambda_within_lr", r.batch_lambda_within_lr},
@@ -340,6 +435,7 @@ nlohmann::json to_json(const SharpnessGridResult& r) {
               {"c2", num(q.c2)},
               {"c2_se", num(q.c2_se)},
               {"c2_bootstrap", {num(r.curvature.lo), num(r.curvature.hi)}},
+              {"c2_bootstrap_grid_only", {num(r.curvature_grid.lo), num(r.curvature_grid.hi)}},
               {"peak_delta", num(r.peak_delta)}}},
             {"wall_seconds", r.wall_seconds}};
 }

@@ -33,11 +33,20 @@ struct SharpnessGridConfig {
         2e-4;  // adaptive ℓ∞ sharpness (docs/mathematics.md §6), same examples and steps
     int bootstrap = 2000;
     double confidence = 0.95;
+    // Second stage for the concavity in δ (docs/claims.md, "Concavity in δ"): refine_points more
+    // η values at batch refine_batch (0: the middle of `batches`), every seed, whose predicted δ
+    // is spaced evenly in log₁₀ over peak·10^[−refine_width, +refine_width] around the observed
+    // peak (the quadratic's vertex if it is a maximum inside the grid's δ̂ range, else the δ̂ of
+    // the most accurate point). They enter only the accuracy fit and its curvature interval. 0:
+    // no second stage.
+    int refine_points = 0;
+    int refine_batch = 0;
+    double refine_width = 0.5;
 };
 
 // Reads the table: common keys plus lrs, batches, seeds, noise_pool, noise_batches,
 // hessian_size, power_iterations, sharpness_size, sharpness_epsilon, sharpness_steps,
-// adaptive_rho, bootstrap, confidence.
+// adaptive_rho, bootstrap, confidence, refine_points, refine_batch, refine_width.
 SharpnessGridConfig sharpness_grid_config(const ExperimentTable& t);
 
 struct GridPoint {
@@ -54,6 +63,7 @@ struct GridPoint {
     double test_acc = 0.0;
     double train_loss = 0.0;  // evaluation mode, whole training subset
     std::uint64_t updates = 0;
+    bool refinement = false;  // a second-stage point (only in the accuracy fit)
 };
 
 struct Correlation {
@@ -66,11 +76,16 @@ struct SharpnessGridResult {
     int classes = 0;  // of the dataset: a run whose final training loss is ≥ 0.9·ln(classes)
                       // collapsed (no better than chance) and is left out of the statistics
     std::vector<GridPoint> points;
+    int test_examples = 0;  // the test accuracy of every point is measured on this many examples
     // δ̂–λ_max, δ̂–sharpness, b–λ_max, δ̂–accuracy, δ̂–adaptive sharpness
     std::vector<Correlation> correlations;
     QuadraticFit accuracy_fit;    // accuracy ≈ c0 + c1·log₁₀δ̂ + c2·log₁₀²δ̂
     BootstrapInterval curvature;  // c2 with a bootstrap interval over grid points
+    // c2's bootstrap interval over the first-stage grid alone (NaN without a second stage)
+    BootstrapInterval curvature_grid;
     double peak_delta = 0.0;      // 10^vertex (meaningful when c2 < 0)
+    double refine_centre = 0.0;   // the observed peak the second stage sampled around (0: none)
+    double refine_c = 0.0;        // Ĉ at refine_batch from the grid, used to place its η
     // Spearman ρ(b, λ_max) within each η row of the grid (rows with ≥ 3 points): the effect of
     // the batch size at a fixed learning rate.
     std::vector<std::pair<double, double>> batch_lambda_within_lr;
@@ -80,6 +95,9 @@ struct SharpnessGridResult {
 
     const Correlation* correlation(const std::string& x, const std::string& y) const;
 };
+
+// The second stage's batch size: refine_batch, or the middle of the sorted batches.
+int refine_batch(const SharpnessGridConfig& c);
 
 // Whether a point enters the statistics: finite probes and not collapsed (see `classes`).
 bool usable_grid_point(const SharpnessGridResult& r, const GridPoint& p);
