@@ -150,9 +150,9 @@ void check_cubature_family(const std::string& name, double tightness) {
 
 }  // namespace
 
-TEST_CASE("built-in family dropwave-1d-gaussian", "[verify][builtin][cubature]") {
+TEST_CASE("built-in family dropwave-1d-gaussian", "[.][verify][builtin][cubature]") {
     check_cubature_family("dropwave-1d-gaussian", 0.05);
 }
-TEST_CASE("built-in family schwefel-1d-gaussian", "[verify][builtin][cubature]") {
+TEST_CASE("built-in family schwefel-1d-gaussian", "[.][verify][builtin][cubature]") {
     check_cubature_family("schwefel-1d-gaussian", 0.05);
 }
