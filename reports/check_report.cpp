@@ -9,6 +9,7 @@
 #include "reports/interval_text.hpp"
 #include "reports/markdown.hpp"
 #include "reports/svg_plot.hpp"
+#include "theory/kernel_laws.hpp"
 #include "verify/certificate.hpp"
 #include "verify/exit_code.hpp"
 #include "verify/stage_geometry.hpp"
@@ -173,7 +174,7 @@ bool has_certificate(const FamilyCheckResult& r) {
 // Whether the verdict can be re-derived by `gradcert recheck` from the certificate written
 // beside the report (docs/certificate.md), or why not: never left unsaid.
 std::string recheck_cell(const FamilyCheckResult& r) {
-    const verify::RecheckSupport support = verify::recheck_support(r.family.decomposition);
+    const verify::RecheckSupport support = verify::recheck_support(r.family);
     if (!support.supported)
         return "**verdict not independently re-checked**: " + escape_cell(support.reason);
     if (!has_certificate(r)) return "not recorded (run `gradcert check --certificate`)";
@@ -198,8 +199,7 @@ std::string functions_figure(const FamilyCheckResult& r) {
              r.stages[k].delta});
     PrecisionScope precision(r.precision_bits);
     for (const auto& [label, delta] : curves) {
-        verify::Objective o =
-            verify::smoothed_objective(fam.decomposition, verify::family_kernel(fam), delta);
+        verify::Objective o = verify::family_objective(fam, verify::family_kernel(fam), delta);
         Series s{label, {}, {}, label == "f", false};
         for (int i = 0; i <= 400; ++i) {
             Eigen::VectorXd x = anchor;
@@ -316,7 +316,9 @@ std::string check_report_markdown(const FamilyCheckResult& r, const std::string&
     md += fmt::format("| family file | `{}` |\n| f | `{}` |\n| dimension | {} |\n", f.file,
                       escape_cell(f.f_text), f.dim);
     for (const auto& [k, v] : f.params_text) md += fmt::format("| parameter {} | {} |\n", k, v);
-    md += fmt::format("| kernel | {} |\n| definition | {} |\n", verify::kernel_kind_name(f.kernel),
+    // The kernel with its parameter (student-t's ν, stable's α), e.g. "stable (alpha = 1.5)".
+    md += fmt::format("| kernel | {} |\n| definition | {} |\n",
+                      theory::kernel_description(verify::family_kernel(f)),
                       verify::definition_name(f.definition));
     if (f.sigma) md += fmt::format("| σ | {} |\n", interval_text(*f.sigma, 12));
     if (f.definition != verify::Definition::sigma_nice)

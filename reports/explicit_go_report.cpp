@@ -10,9 +10,11 @@
 #include "reports/experiment_page.hpp"
 #include "reports/interval_text.hpp"
 #include "reports/markdown.hpp"
+#include "theory/kernel_laws.hpp"
 #include "theory/schedule.hpp"
 #include "verify/claims/explicit_go_claims.hpp"
 #include "verify/empirical/report_support.hpp"
+#include "verify/family_check.hpp"
 #include "verify/go/go_config.hpp"
 
 namespace gradcert::reports {
@@ -149,7 +151,7 @@ std::string setup_markdown(const ExplicitGoResult& r) {
         const auto& s = f.spec.settings;
         rows.push_back(
             {f.spec.name, std::to_string(f.spec.family.dim),
-             std::string(verify::kernel_kind_name(f.spec.family.kernel)),
+             theory::kernel_description(verify::family_kernel(f.spec.family)),
              fmt::format("{} stages, δ {} → {}; {}", s.deltas.size(), sci(s.deltas.front()),
                          sci(s.deltas.back()), f.spec.schedule_text),
              std::to_string(s.steps_per_stage), step_text(s), oracle_text(s),

@@ -178,6 +178,21 @@ ProjectionLaw projection_law(const Kernel& kernel) {
     throw InternalError("projection_law: invalid kind");
 }
 
+std::optional<IntervalM> gaussian_standard_deviation(const Kernel& kernel) {
+    switch (kernel.kind) {
+        case Kernel::Kind::gaussian:
+            return IntervalM(1);
+        case Kernel::Kind::gaussian_unit:
+            return IntervalM(1) / sqrt(IntervalM(kernel.dim));
+        case Kernel::Kind::stable:
+            if (kernel.alpha.is_point() && contains(kernel.alpha, IntervalM(2)))
+                return sqrt(IntervalM(2));
+            return std::nullopt;
+        default:
+            return std::nullopt;
+    }
+}
+
 IntervalM ball_marginal_normalizer(int d) {
     if (d < 1) throw InternalError("ball_marginal_normalizer: d must be >= 1");
     return IntervalM(d) / (2 * sqrt(IntervalM::pi()) * gamma_half_ratio(d));

@@ -9,6 +9,7 @@
 // number of coordinates a term touches.
 //
 // All enclosures are rigorous (interval arithmetic at the working precision, no libm).
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,6 +85,11 @@ ProjectionLaw projection_law(const Kernel& kernel);
 
 // c_d = Γ(d/2+1) / (√π Γ((d+1)/2)) = (d/2) / (√π r(d)), the normaliser of the ball marginal [D].
 IntervalM ball_marginal_normalizer(int d);
+
+// Addition (issue 11, verified cubature): s when the kernel's one-dimensional law (of u_1, the
+// marginal of the d-dimensional kernel) is N(0, s²): gaussian (s = 1), gaussian-unit (1/√d),
+// stable with α = 2 exactly (√2); nullopt for every other kernel.
+std::optional<IntervalM> gaussian_standard_deviation(const Kernel& kernel);
 
 // Density of T ~ ball marginal at t (0 outside [−1, 1]) [D], enclosed for t in the interval.
 IntervalM ball_marginal_density(int d, const IntervalM& t);

@@ -184,6 +184,14 @@ double stated_curvature_bound(double lb, const std::optional<IntervalM>& sigma) 
     return std::min(stated, lb);
 }
 
+RecheckSupport recheck_support(const FamilySpec& family) {
+    if (family.cubature)
+        return {false,
+                "f has no closed-form smoothing and is smoothed by verified cubature, "
+                "which gradcert recheck does not cover"};
+    return recheck_support(family.decomposition);
+}
+
 RecheckSupport recheck_support(const expr::Decomposition& d) {
     for (const expr::RidgeTerm& t : d.ridges)
         if (t.kind == expr::RidgeKind::general)
@@ -465,7 +473,7 @@ std::string stage_json(Writer& w, const FamilySpec& f, const StageResult& s) {
 }  // namespace
 
 std::string certificate_json(const FamilyCheckResult& r) {
-    const RecheckSupport support = recheck_support(r.family.decomposition);
+    const RecheckSupport support = recheck_support(r.family);
     const bool separable = !r.stages.empty() && r.stages.front().minimizers.trace &&
                            !r.stages.front().minimizers.trace->coordinates.empty();
     std::string s =

@@ -128,6 +128,10 @@ struct RecheckSupport {
     std::string reason;
 };
 RecheckSupport recheck_support(const expr::Decomposition& d);
+struct FamilySpec;
+// The same for a family: a family smoothed by verified cubature (FamilySpec::cubature) is not
+// covered (the checker has no cubature; docs/certificate.md).
+RecheckSupport recheck_support(const FamilySpec& family);
 
 // The certificate of a check (docs/certificate.md). Throws std::logic_error when the check was
 // run without recording (options.minimizer/curvature.record_certificate).

@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <sstream>
 
+#include "numerics/expr/growth_bound.hpp"
 #include "numerics/expr/rational.hpp"
 #include "numerics/util/error.hpp"
 #include "theory/kernel_laws.hpp"
@@ -310,8 +311,33 @@ class FamilyReader {
         spec.f_line = line_of(n);
         const expr::ParseContext ctx = spec.parse_context();
         spec.f = expr::parse(spec.f_text, ctx);
-        spec.decomposition = expr::decompose(spec.f, ctx);
+        try {
+            spec.decomposition = expr::decompose(spec.f, ctx);
+        } catch (const expr::UnsupportedExpression& e) {
+            if (spec.dim != 1) throw;
+            accept_for_cubature(spec, e.what());
+            return;
+        }
         check_smoothing_size(spec);
+    }
+
+    // f has no closed-form smoothing: in dimension 1 it is smoothed by verified cubature when a
+    // polynomial growth bound of f is derived (numerics/expr/growth_bound.hpp); the kernel is
+    // checked in check_smoothable. `why` is decompose's message ("file:line: f, column c: ...").
+    void accept_for_cubature(FamilySpec& spec, const std::string& why) const {
+        const std::string prefix =
+            spec.file + (spec.f_line > 0 ? ":" + std::to_string(spec.f_line) : "") + ": ";
+        spec.cubature_reason = why.rfind(prefix, 0) == 0 ? why.substr(prefix.size()) : why;
+        const expr::GrowthResult g = expr::polynomial_growth(spec.f);
+        if (!g.bound)
+            fail(spec.f_line, "f: term '" + g.refusal.term +
+                                  "' cannot be smoothed by verified cubature: " + g.refusal.reason +
+                                  " (no closed form either: " + spec.cubature_reason + ")");
+        spec.cubature = true;
+        spec.growth = g.bound->coefficients;
+        spec.decomposition = expr::Decomposition{};
+        spec.decomposition.dim = 1;
+        spec.decomposition.poly.dim = 1;
     }
 
     // The closed-form smoothing of a monomial x^α sums over every even β ≤ α (theory/
@@ -405,6 +431,14 @@ class FamilyReader {
     // (theory/smoothing_support.hpp): refused here, before anything runs.
     void check_smoothable(const FamilySpec& spec) const {
         const theory::Kernel kernel = spec_kernel(spec);
+        if (spec.cubature) {
+            if (!theory::gaussian_standard_deviation(kernel))
+                fail(spec.f_line, "f has no closed-form smoothing (" + spec.cubature_reason +
+                                      ") and verified cubature is implemented for the gaussian, "
+                                      "gaussian-unit and stable (alpha = 2) kernels only, not " +
+                                      std::string(kernel_kind_name(kernel.kind)));
+            return;
+        }
         if (const auto r = theory::smoothing_refusal(spec.decomposition, kernel, spec.deltas))
             fail(spec.f_line, "f: " + theory::refusal_message(*r, kernel));
     }

@@ -30,7 +30,8 @@
 // Every number is read from its decimal text exactly (0.1 is 1/10) and enclosed with
 // [check] precision_bits bits (as are the folded constants of f and the deltas); nothing goes
 // through a binary64 value. f must decompose (expr::decompose): the
-// checks need f̂_δ and its Hessian.
+// checks need f̂_δ and its Hessian; or, in dimension 1 under a Gaussian kernel, f is smoothed by
+// verified cubature (FamilySpec::cubature), which needs a polynomial growth bound of f.
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -109,6 +110,13 @@ struct FamilySpec {
     // The decimal texts as written, for certificates (docs/certificate.md).
     std::vector<std::pair<std::string, std::string>> domain_texts;  // [lo_i, hi_i]
     std::string delta1_text, power_text;  // polynomial schedule (else empty)
+    // Addition (issue 11): f has no closed-form smoothing (expr::decompose refused it), dim is 1
+    // and the kernel is Gaussian, so f̂_δ is enclosed by verified cubature
+    // (verify/cubature_objective.hpp); `decomposition` is then empty, `cubature_reason` is
+    // decompose's reason and `growth` f's polynomial growth bound (expr::polynomial_growth).
+    bool cubature = false;
+    std::string cubature_reason;
+    std::vector<double> growth;
     // The context f was parsed in (file, line of f, dim, params with their decimal texts).
     expr::ParseContext parse_context() const;
 };
@@ -120,7 +128,10 @@ struct FamilySpec {
 // intervals or lo >= hi, an empty or not strictly decreasing schedule, δ <= 0, σ <= 0, an
 // unknown kernel/definition/centering, --set of a parameter the family does not have, an f that
 // does not parse (unknown names, variables outside x1..x<dim>, syntax), an f outside the
-// decomposable class (expr::UnsupportedExpression, e.g. abs where a Hessian is needed), [smoothing]
+// decomposable class (expr::UnsupportedExpression) in dimension > 1, an f without closed form in
+// dimension 1 without a growth bound ("f: term 'exp(x^2)' cannot be smoothed by verified
+// cubature: exp of a non-constant has no polynomial growth bound (...)") or under a kernel that
+// is not Gaussian, [smoothing]
 // nu/alpha missing, invalid or given to another kernel, and a term of f whose smoothed value does
 // not exist under the kernel for some δ (theory/smoothing_support.hpp: "f: term x^2 cannot be
 // smoothed by the student-t (nu = 1) kernel: the kernel has no 2nd moment; f̂_δ is infinite").

@@ -6,6 +6,7 @@
 
 #include "theory/smoothed_function.hpp"
 #include "verify/certificate.hpp"
+#include "verify/cubature_objective.hpp"
 #include "verify/lipschitz.hpp"
 #include "verify/separable.hpp"
 
@@ -22,6 +23,20 @@ Objective smoothed_objective(const expr::Decomposition& decomposition, const the
     o.gradient_estimate = [f](const Eigen::VectorXd& x) { return f->gradient_estimate(x); };
     o.hessian_estimate = [f](const Eigen::VectorXd& x) { return f->hessian_estimate(x); };
     return o;
+}
+
+Objective family_objective(const FamilySpec& family, const theory::Kernel& kernel,
+                           const IntervalM& delta) {
+    if (!family.cubature) return smoothed_objective(family.decomposition, kernel, delta);
+    if (!possibly_gt(delta, IntervalM(0))) return expression_objective(family.f);
+    IntervalD domain(0);
+    bool first = true;
+    for (const auto& [lo, hi] : family.domain) {
+        const IntervalD side = hull(to_double(lo), to_double(hi));
+        domain = first ? side : hull(domain, side);
+        first = false;
+    }
+    return cubature_objective(family.f, family.growth, kernel, delta, domain);
 }
 
 namespace {
@@ -64,7 +79,7 @@ class DirectGeometry : public StageGeometry {
   private:
     const Objective& objective(const IntervalM& delta) {
         auto [it, fresh] = cache_.try_emplace(delta_key(delta));
-        if (fresh) it->second = smoothed_objective(family_.decomposition, kernel_, delta);
+        if (fresh) it->second = family_objective(family_, kernel_, delta);
         return it->second;
     }
 
@@ -303,7 +318,7 @@ class SeparableGeometry : public StageGeometry {
 std::unique_ptr<StageGeometry> make_stage_geometry(
     const FamilySpec& family, const theory::Kernel& kernel, const MinimizerOptions& minimizer,
     const CurvatureOptions& curvature, bool use_separability, const LipschitzOptions& lipschitz) {
-    if (use_separability && family.dim > 1 && family.decomposition.separable())
+    if (use_separability && family.dim > 1 && !family.cubature && family.decomposition.separable())
         return std::make_unique<SeparableGeometry>(family, kernel, minimizer, curvature, lipschitz);
     return std::make_unique<DirectGeometry>(family, kernel, minimizer, curvature, lipschitz);
 }

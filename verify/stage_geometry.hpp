@@ -34,6 +34,11 @@ class StageGeometry {
 Objective smoothed_objective(const expr::Decomposition& decomposition, const theory::Kernel& kernel,
                              const IntervalM& delta);
 
+// The objective f̂_δ of a family: the closed forms of theory/smoothed_function.hpp, or verified
+// cubature when family.cubature (verify/cubature_objective.hpp; δ = 0 gives f itself).
+Objective family_objective(const FamilySpec& family, const theory::Kernel& kernel,
+                           const IntervalM& delta);
+
 std::unique_ptr<StageGeometry> make_stage_geometry(const FamilySpec& family,
                                                    const theory::Kernel& kernel,
                                                    const MinimizerOptions& minimizer,

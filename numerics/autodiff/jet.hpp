@@ -494,14 +494,33 @@ Jet<S> pow(Jet<S> u, const std::type_identity_t<S>& p) {
     return u;
 }
 
-// |u| where the sign of u is certain on the whole enclosure; throws std::domain_error where
-// |·| may be non-differentiable (u possibly zero).
+// |u|. Where the sign of u is certain on the whole enclosure, the jet of ±u. Where u may vanish
+// (interval S), |·| is Lipschitz but not differentiable: the returned gradient encloses the
+// Clarke generalized gradient {s·∇u : s ∈ [−1, 1]} (so [−1, 1] for u = x), and the second
+// derivative is a Dirac mass, so every Hessian entry in a row or column that u depends on is
+// entire() (unbounded): no curvature bound, Krawczyk step or C² argument can rest on it. Callers
+// that need f to be C¹/C² on the box must test the Hessian for finiteness
+// (verify/cubature_objective.cpp does). Floating-point S: throws std::domain_error at u = 0.
 template <class S>
 Jet<S> abs(Jet<S> u) {
     if constexpr (is_interval_v<S>) {
         if (certainly_positive(u.value)) return u;
         if (certainly_negative(u.value)) return -std::move(u);
-        throw DomainError("Jet abs: argument possibly zero, |u| not twice differentiable");
+        const int n = u.dim();
+        std::vector<bool> touched(static_cast<std::size_t>(n), false);
+        for (int i = 0; i < n; ++i) {
+            bool t = !jet_detail::is_exact_zero(u.grad[i]);
+            for (int k = 0; k < n && !t; ++k) t = !jet_detail::is_exact_zero(u.hess(i, k));
+            touched[static_cast<std::size_t>(i)] = t;
+        }
+        u.value = abs(u.value);
+        const S sign = hull(S(-1), S(1));
+        for (int i = 0; i < n; ++i) u.grad[i] = sign * u.grad[i];
+        for (int i = 0; i < n; ++i)
+            for (int k = 0; k < n; ++k)
+                if (touched[static_cast<std::size_t>(i)] && touched[static_cast<std::size_t>(k)])
+                    u.hess(i, k) = S::entire();
+        return u;
     } else {
         if (u.value > 0) return u;
         if (u.value < 0) return -std::move(u);

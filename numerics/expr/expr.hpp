@@ -140,7 +140,9 @@ ExactConstant exact_value(const Node& node, IndexValues& indices);
 // (enclosures of the exact value; constants enter as their parse-time enclosures), or
 // Jet<double>, Jet<IntervalD>, Jet<IntervalM> (value, gradient, Hessian; x from
 // make_variables). Interval functions outside their domain throw std::domain_error (log of an
-// interval not certainly > 0); abs on a jet throws std::domain_error where the argument may be 0.
+// interval not certainly > 0); abs on an interval jet where the argument may be 0 gives the
+// Clarke gradient enclosure [−1, 1]·∇u and an entire() Hessian (numerics/autodiff/jet.hpp), on a
+// floating-point jet it throws std::domain_error at 0.
 template <class S>
 S evaluate(const Expr& e, std::span<const S> x);
 

@@ -2,6 +2,7 @@
 // (verify/families/expected-verdicts.json), whose derivations are in each family file's header.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -19,7 +20,7 @@ nlohmann::json expectations() {
     return nlohmann::json::parse(in);
 }
 
-void check_builtin(const std::string& name) {
+FamilyCheckResult check_builtin(const std::string& name) {
     const nlohmann::json expected = expectations().at(name);
     FamilySpec family =
         load_family(std::string(GRADCERT_SOURCE_DIR) + "/verify/families/" + name + ".toml", {});
@@ -32,6 +33,7 @@ void check_builtin(const std::string& name) {
               expected["strong_convexity"][m].get<std::string>());
     }
     CHECK(verdict_name(r.overall) == expected.at("overall").get<std::string>());
+    return r;
 }
 
 }  // namespace
@@ -114,4 +116,43 @@ TEST_CASE("built-in family coswell-1d-cauchy", "[verify][builtin][phi-kernel]") 
 }
 TEST_CASE("built-in family coswell-1d-stable15", "[verify][builtin][phi-kernel]") {
     check_phi_family("coswell-1d-stable15");
+}
+
+// The families smoothed by verified cubature (issue 11): verdicts as committed, and per stage the
+// certified λ_min bound against mpmath (tests/theory/data/cubature_reference.json, written by
+// tests/theory/make_cubature_reference.py): never above it (sound), and close to it.
+namespace {
+
+void check_cubature_family(const std::string& name, double tightness) {
+    const FamilyCheckResult r = check_builtin(name);
+    std::ifstream in(std::string(GRADCERT_SOURCE_DIR) +
+                     "/tests/theory/data/cubature_reference.json");
+    REQUIRE(in);
+    const nlohmann::json truth = nlohmann::json::parse(in).at("stages").at(name);
+    REQUIRE(r.stages.size() == truth.size());
+    for (size_t m = 0; m < r.stages.size(); ++m) {
+        const double lambda = std::stod(truth[m].at("lambda_min").get<std::string>());
+        const double scale = std::max(1.0, std::abs(lambda));
+        std::printf(
+            "%s stage %zu δ = %s: %s, certified λ_min >= %.6g, witness <= %.6g, mpmath "
+            "%.6g, %.2f s\n",
+            name.c_str(), m + 1, truth[m].at("delta").get<std::string>().c_str(),
+            std::string(verdict_name(r.stages[m].verdict)).c_str(), r.stages[m].certified_sigma,
+            r.stages[m].witness_sigma.value_or(NAN), lambda, r.stages[m].seconds);
+        INFO(name << " stage " << m + 1 << ": certified λ_min >= " << r.stages[m].certified_sigma
+                  << ", mpmath " << lambda);
+        CHECK(r.stages[m].certified_sigma <= lambda + 1e-9 * scale);  // sound
+        if (r.stages[m].witness_sigma) CHECK(*r.stages[m].witness_sigma >= lambda - 1e-9 * scale);
+        CHECK(r.stages[m].certified_sigma >= lambda - tightness * scale);  // and tight
+    }
+    std::printf("%s: %.2f s in all\n", name.c_str(), r.seconds);
+}
+
+}  // namespace
+
+TEST_CASE("built-in family dropwave-1d-gaussian", "[.][verify][builtin][cubature]") {
+    check_cubature_family("dropwave-1d-gaussian", 0.05);
+}
+TEST_CASE("built-in family schwefel-1d-gaussian", "[.][verify][builtin][cubature]") {
+    check_cubature_family("schwefel-1d-gaussian", 0.05);
 }

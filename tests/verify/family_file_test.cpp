@@ -434,3 +434,69 @@ TEST_CASE("kernels given by φ and moments: [smoothing] nu and alpha, refused te
     const FamilySpec c = parse_family(with_f("1 - cos(x1) + x2^2"), "fam.toml", {});
     CHECK(spec_kernel(c).kind == gradcert::theory::Kernel::Kind::laplace);
 }
+
+// Issue 11: in dimension 1 an f without closed-form smoothing goes to verified cubature when a
+// growth bound is derived and the kernel is Gaussian; otherwise it is refused with the term.
+namespace {
+
+const std::string kOneDim = R"(name = "one-dim"
+dim = 1
+f = "-(1 + cos(12*x))/(0.5*x^2 + 2)"
+domain = [[-5.12, 5.12]]
+[smoothing]
+kernel = "gaussian"
+[schedule]
+deltas = [0.4, 0.2]
+[check]
+definition = "sigma-m-nice"
+)";
+
+std::string one_dim(const std::string& from, const std::string& to) {
+    std::string s = kOneDim;
+    const std::size_t at = s.find(from);
+    REQUIRE(at != std::string::npos);
+    return s.replace(at, from.size(), to);
+}
+
+std::string one_dim_error(const std::string& text) {
+    try {
+        parse_family(text, "fam.toml", {});
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "(accepted)";
+}
+
+}  // namespace
+
+TEST_CASE("1-D f without closed form is smoothed by cubature or refused by name", "[family]") {
+    const FamilySpec dw = parse_family(kOneDim, "fam.toml", {});
+    CHECK(dw.cubature);
+    CHECK(dw.growth.size() == 1);
+    CHECK(dw.cubature_reason.find("division by the non-constant") != std::string::npos);
+    CHECK(builtin("dropwave-1d-gaussian").cubature);
+    CHECK(builtin("schwefel-1d-gaussian").cubature);
+    CHECK_FALSE(builtin("rastrigin-1d-gaussian").cubature);
+    CHECK(
+        parse_family(one_dim("kernel = \"gaussian\"", "kernel = \"gaussian-unit\""), "fam.toml", {})
+            .cubature);
+    CHECK(parse_family(one_dim("kernel = \"gaussian\"", "kernel = \"stable\"\nalpha = 2"),
+                       "fam.toml", {})
+              .cubature);
+    CHECK(one_dim_error(one_dim("-(1 + cos(12*x))/(0.5*x^2 + 2)", "exp(x^2)*abs(x)")) ==
+          "fam.toml:3: f: term 'exp(x^2)' cannot be smoothed by verified cubature: exp of a "
+          "non-constant has no polynomial growth bound (no closed form either: f, column 1: "
+          "'exp(x^2)' is outside the supported class: the argument of exp is not affine in the "
+          "variables)");
+    CHECK(one_dim_error(one_dim("-(1 + cos(12*x))/(0.5*x^2 + 2)", "1/x + x^2")) ==
+          "fam.toml:3: f: term '1/x' cannot be smoothed by verified cubature: the divisor 'x' is "
+          "linear: it vanishes somewhere (no closed form either: f, column 1: '1/x' is outside "
+          "the supported class: division by the non-constant 'x')");
+    CHECK(one_dim_error(one_dim("kernel = \"gaussian\"", "kernel = \"laplace\"")) ==
+          "fam.toml:3: f has no closed-form smoothing (f, column 1: '-(1 + cos(12*x))/(0.5*x^2 + "
+          "2)' is outside the supported class: division by the non-constant '0.5*x^2 + 2') and "
+          "verified cubature is implemented for the gaussian, gaussian-unit and stable (alpha = "
+          "2) kernels only, not laplace");
+    CHECK(one_dim_error(one_dim("kernel = \"gaussian\"", "kernel = \"stable\"\nalpha = 1.5"))
+              .find("not stable") != std::string::npos);
+}

@@ -218,7 +218,19 @@ TEST_CASE("jet operations check dimensions and domains", "[autodiff]") {
     CHECK_THROWS_AS(a * b, gradcert::InternalError);
     CHECK_THROWS_AS(Jet<double>::variable(1.0, 2, 2), gradcert::InternalError);
     const Jet<IntervalM> z = Jet<IntervalM>::variable(hull(IntervalM(-1), IntervalM(1)), 0, 1);
-    CHECK_THROWS_AS(abs(z), gradcert::DomainError);
+    // |x| on a box holding its kink: value [0, 1], Clarke gradient [−1, 1], Hessian unbounded
+    // (a Dirac mass), never a finite and therefore wrong second derivative.
+    const Jet<IntervalM> k = abs(z);
+    CHECK(k.value.lower() == 0);
+    CHECK(k.value.upper() == 1);
+    CHECK(k.grad[0].lower() == -1);
+    CHECK(k.grad[0].upper() == 1);
+    CHECK_FALSE(k.hess(0, 0).is_finite());
+    CHECK_THROWS_AS(abs(Jet<double>::variable(0.0, 0, 1)), gradcert::DomainError);
+    // A variable |u| does not touch keeps exact zeros.
+    const Jet<IntervalM> w = abs(Jet<IntervalM>::variable(hull(IntervalM(-1), IntervalM(1)), 0, 2));
+    CHECK(w.hess(1, 1).is_point());
+    CHECK_FALSE(w.hess(0, 0).is_finite());
     const Jet<IntervalM> p = abs(Jet<IntervalM>::variable(IntervalM(-2), 0, 1));
     CHECK(contains(p.grad[0], Mpfr(-1)));
 }
