@@ -75,7 +75,12 @@ void check_contains(const std::array<IntervalD, 3>& e, const nlohmann::json& p,
 }  // namespace
 
 TEST_CASE("adversary: point enclosures contain the mpmath f̂, f̂', f̂''", "[cubature][adversary]") {
-    for (const auto& p : adversary_data().at("points")) {
+    // The JSON is held by a local: `for (... : adversary_data().at(...))` would iterate over a
+    // destroyed temporary (the range-for keeps only the reference at() returns alive).
+    const nlohmann::json data = adversary_data();
+    int checked = 0;
+    for (const auto& p : data.at("points")) {
+        ++checked;
         const std::string text = p.at("text");
         const std::string t = p.at("t");
         const IntervalD X = decimal(p.at("x"));
@@ -92,10 +97,14 @@ TEST_CASE("adversary: point enclosures contain the mpmath f̂, f̂', f̂''", "[c
                     e[1].width(), e[2].width(), c.radius());
         check_contains(e, p, text + " t = " + t + " x = " + p.at("x").get<std::string>());
     }
+    CHECK(checked == 36);
 }
 
 TEST_CASE("adversary: box enclosures contain f̂, f̂', f̂'' at every sample", "[cubature][adversary]") {
-    for (const auto& b : adversary_data().at("boxes")) {
+    const nlohmann::json data = adversary_data();
+    int checked = 0;
+    for (const auto& b : data.at("boxes")) {
+        ++checked;
         const std::string text = b.at("text");
         const std::string t = b.at("t");
         const IntervalD X = hull(decimal(b.at("lo")), decimal(b.at("hi")));
@@ -106,6 +115,7 @@ TEST_CASE("adversary: box enclosures contain f̂, f̂', f̂'' at every sample", 
         for (const auto& s : b.at("samples"))
             check_contains(e, s, text + " t = " + t + " x = " + s.at("x").get<std::string>());
     }
+    CHECK(checked == 7);
 }
 
 TEST_CASE("adversary: bad t and unbounded boxes", "[cubature][adversary]") {
