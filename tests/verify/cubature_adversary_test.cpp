@@ -334,6 +334,9 @@ TEST_CASE("adversary: edge families are never a wrong holds (adv-cub-* red-team 
             INFO("stage " << i + 1 << ": convexity " << static_cast<int>(st.convexity.verdict)
                           << " truth " << sc << ", certified λ_min >= " << st.certified_sigma
                           << " true λ_min " << lam);
+            std::printf("adversary family %-28s stage %zu: convexity %s (truth %s), stage %s\n",
+                        name.c_str(), i + 1, verify::verdict_name(st.convexity.verdict), sc.c_str(),
+                        verify::verdict_name(st.verdict));
             if (sc == "fails") CHECK(st.convexity.verdict != verify::Verdict::holds);
             if (sc == "holds") CHECK(st.convexity.verdict != verify::Verdict::fails);
             CHECK(st.certified_sigma <= lam * (1 + 1e-15));
