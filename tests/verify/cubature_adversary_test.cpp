@@ -337,6 +337,16 @@ TEST_CASE("adversary: edge families are never a wrong holds (adv-cub-* red-team 
             std::printf("adversary family %-28s stage %zu: convexity %s (truth %s), stage %s\n",
                         name.c_str(), i + 1, verify::verdict_name(st.convexity.verdict), sc.c_str(),
                         verify::verdict_name(st.verdict));
+            // The true minimizer lies in a cluster box and the true minimum in min_value.
+            const IntervalM xstar =
+                IntervalM::from_string(tr.at("minimizers")[0][0].get<std::string>());
+            bool in_cluster = false;
+            for (const auto& cl : st.minimizers.clusters)
+                in_cluster = in_cluster || overlaps(cl.box[0], xstar);
+            CHECK(in_cluster);
+            CHECK(overlaps(st.minimizers.min_value,
+                           IntervalM::from_string(tr.at("min_value").get<std::string>()) +
+                               IntervalM::from_string("[-1e-25, 1e-25]")));
             if (sc == "fails") CHECK(st.convexity.verdict != verify::Verdict::holds);
             if (sc == "holds") CHECK(st.convexity.verdict != verify::Verdict::fails);
             CHECK(st.certified_sigma <= lam * (1 + 1e-15));
