@@ -437,6 +437,15 @@ class FamilyReader {
                                       ") and verified cubature is implemented for the gaussian, "
                                       "gaussian-unit and stable (alpha = 2) kernels only, not " +
                                       std::string(kernel_kind_name(kernel.kind)));
+            // The cubature's sums run in binary64 (numerics/quadrature/gaussian_cubature.hpp):
+            // a δ > 0 whose t = δ·s rounds to 0 there cannot be smoothed (t must be > 0).
+            const IntervalM s = *theory::gaussian_standard_deviation(kernel);
+            for (std::size_t i = 0; i < spec.deltas.size(); ++i)
+                if (!certainly_positive(to_double(spec.deltas[i] * s)))
+                    fail(spec.f_line,
+                         "f is smoothed by verified cubature in binary64, where "
+                         "δ_" +
+                             std::to_string(i + 1) + "·s underflows to 0: use δ >= 1e-300");
             return;
         }
         if (const auto r = theory::smoothing_refusal(spec.decomposition, kernel, spec.deltas))

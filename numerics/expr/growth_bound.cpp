@@ -1,5 +1,6 @@
 #include "numerics/expr/growth_bound.hpp"
 
+#include <cmath>
 #include <stdexcept>
 #include <utility>
 
@@ -15,11 +16,16 @@ constexpr long kMaxGrowthPower = 64;
 
 using Poly = std::vector<double>;  // upper bounds of non-negative coefficients
 
-// Upper bound of a + b (IntervalD: hardware round-upward).
+// Upper bound of a + b (IntervalD: hardware round-upward). An operand that overflowed to +inf
+// gives +inf (IntervalD's point constructor throws at infinity); GrowthWalker::bound refuses a
+// bound with an infinite coefficient.
 double add_up(double a, double b) {
+    if (!std::isfinite(a) || !std::isfinite(b)) return HUGE_VAL;
     return (IntervalD(a) + IntervalD(b)).upper();
 }
 double mul_up(double a, double b) {
+    if (a == 0 || b == 0) return 0;  // exact, also when the other factor overflowed
+    if (!std::isfinite(a) || !std::isfinite(b)) return HUGE_VAL;
     return (IntervalD(a) * IntervalD(b)).upper();
 }
 
@@ -49,7 +55,17 @@ class GrowthWalker {
   public:
     explicit GrowthWalker(const Expr& e) : e_(e) {}
 
+    // The bound of n; refused when a coefficient overflows binary64 (e.g. (2x + 2)^576), so
+    // every returned coefficient is finite.
     Poly bound(const Node& n) {
+        Poly r = bound_node(n);
+        for (double c : r)
+            if (!std::isfinite(c))
+                refuse(n, "its polynomial growth bound has a coefficient above the largest double");
+        return r;
+    }
+
+    Poly bound_node(const Node& n) {
         if (!n.has_variables) {
             if (!n.is_constant()) refuse(n, "a constant that depends on a sum index");
             return constant_poly(upper_of(n.enclosure));
@@ -91,6 +107,8 @@ class GrowthWalker {
     Poly quotient(const Node& n) {
         const Poly num = bound(*n.operands[0]);
         const IntervalD m = denominator_lower_bound(n.operands[1], n);
+        if (!(m.lower() > 0))
+            refuse(n, "the divisor's positive lower bound underflows to 0 in binary64");
         Poly r = num;
         for (double& c : r) c = (IntervalD(c) / m).upper();
         return r;

@@ -23,7 +23,8 @@
 //   sqrt(a) <= 1 + |a| (requires a certainly >= 0 everywhere: abs(.), sqrt(.), even integer
 //       powers, non-negative constants, and sums/products of those);
 //   exp, log, non-integer or negative powers of a non-constant, sum(...) with variables:
-//       refused.
+//       refused; so is a bound with a coefficient above the largest double (1e-300·(2x + 2)^576)
+//       and a divisor whose positive lower bound underflows to 0.
 #include <optional>
 #include <string>
 #include <vector>

@@ -25,6 +25,13 @@ double up(const IntervalD& x) {
     return x.upper();
 }
 
+// The point interval of an upper bound v >= 0 that may have overflowed to +inf: IntervalD's point
+// constructor throws std::domain_error at infinity, so callers test finite() first and give an
+// unbounded result instead (the contract: unbounded enclosures, never a throw).
+bool finite(double v) {
+    return std::isfinite(v);
+}
+
 // The moments ∫_a^b z^n φ(z) dz, n = 0..4, enclosed in MPFR.
 std::array<IntervalM, 5> cell_moments(const IntervalM& a, const IntervalM& b) {
     std::array<IntervalM, 5> m;
@@ -171,6 +178,9 @@ std::vector<double> GaussianCubature::tail_moments(double radius, int count) {
 double GaussianCubature::tail_for(double magnitude, int k, double /*radius*/,
                                   const std::vector<double>& tau) const {
     const double t = t_.upper();
+    if (!finite(magnitude) || !finite(t)) return HUGE_VAL;
+    for (double c : f_.growth)
+        if (!finite(c)) return HUGE_VAL;
     // Q(v) = P(m + t v) = Σ_j c_j (m + t v)^j, expanded in v (non-negative coefficients).
     const std::size_t K = f_.growth.size();
     std::vector<IntervalD> q(K, IntervalD(0));
@@ -208,6 +218,8 @@ double GaussianCubature::tail_for(double magnitude, int k, double /*radius*/,
             if (h[j] == 0) continue;
             const std::size_t n = i + j;
             if (n >= tau.size()) throw InternalError("GaussianCubature: tail moment missing");
+            // Q's coefficients (|x| up to 1e20 with |x|^20) or the moments (n ≈ 450) overflow.
+            if (!finite(q[i].upper()) || !finite(tau[n])) return HUGE_VAL;
             total += IntervalD(q[i].upper()) * IntervalD(h[j]) * IntervalD(tau[n]);
         }
     return up(IntervalD(2) * total);
@@ -249,8 +261,10 @@ double GaussianCubature::add_cell(const Cell& cell, const IntervalD& X,
         } else if (!cell.mixed[k]) {
             term = G * cell.mass[k];
         } else {
-            term = gc * cell.mass[k] +
-                   symmetric(up(IntervalD(G.width()) * IntervalD(cell.abs_mass[k])));
+            term =
+                gc * cell.mass[k] +
+                symmetric(finite(G.width()) ? up(IntervalD(G.width()) * IntervalD(cell.abs_mass[k]))
+                                            : HUGE_VAL);
         }
         if (k == 2) width2 = term.width();
         sums[k] += term;

@@ -44,8 +44,9 @@
 // Contract of the integrand: value(Y) ⊇ {f(y) : y ∈ Y} (entire() allowed); value_and_slope(Y)
 // gives the same value enclosure and, when it returns a slope, f is Lipschitz on Y and the slope
 // encloses its (Clarke generalized) derivative at every y ∈ Y (f'(y) where f is C¹), so that
-// f(b) − f(a) ∈ slope·(b − a) for a, b ∈ Y (Lebourg's mean value theorem); growth: |f(y)| <= Σ c_k|y|^k for ALL real
-// y. A violation of the integrand's contract is the only way the enclosures can be wrong.
+// f(b) − f(a) ∈ slope·(b − a) for a, b ∈ Y (Lebourg's mean value theorem); growth: |f(y)| <= Σ
+// c_k|y|^k for ALL real y. A violation of the integrand's contract is the only way the enclosures
+// can be wrong.
 #include <array>
 #include <functional>
 #include <optional>
@@ -96,7 +97,8 @@ class GaussianCubature {
 
     int cells() const { return static_cast<int>(cells_.size()); }
     double radius() const { return radius_; }
-    // Upper bound of the tail |∫_{|z|>R} f(x + tz) He_k φ| over x ∈ X.
+    // Upper bound of the tail |∫_{|z|>R} f(x + tz) He_k φ| over x ∈ X; +inf (never a throw) when
+    // the bound overflows binary64 (|X| or the growth coefficients or the moments too large).
     double tail_bound(const IntervalD& X, int k) const;
 
   private:

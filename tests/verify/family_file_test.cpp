@@ -439,7 +439,7 @@ TEST_CASE("kernels given by φ and moments: [smoothing] nu and alpha, refused te
 // growth bound is derived and the kernel is Gaussian; otherwise it is refused with the term.
 namespace {
 
-const std::string kOneDim = R"(name = "one-dim"
+const std::string kOneDim = R"toml(name = "one-dim"
 dim = 1
 f = "-(1 + cos(12*x))/(0.5*x^2 + 2)"
 domain = [[-5.12, 5.12]]
@@ -449,7 +449,7 @@ kernel = "gaussian"
 deltas = [0.4, 0.2]
 [check]
 definition = "sigma-m-nice"
-)";
+)toml";
 
 std::string one_dim(const std::string& from, const std::string& to) {
     std::string s = kOneDim;
