@@ -67,7 +67,7 @@
 
 using namespace gradcert::engine;
 
-#ifdef __AVX512F__
+#ifndef GRADCERT_BENCH_PROXY_V3  // set by tests/CMakeLists.txt for bench_kernel_libs_v3 only
 constexpr bool kProxyV3 = false;
 #else
 constexpr bool kProxyV3 = true;
