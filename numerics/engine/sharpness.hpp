@@ -37,7 +37,8 @@ struct HessianTraceResult {
 // defaults of gradcert_probe.hutchinson_trace (python/gradcert_probe/hessian.py, PyHessian's
 // trace(): max_iter 100, tol 1e-3): Rademacher vectors v (from `key`), samples vᵀHv until the
 // running mean m_k satisfies |m_k − m_{k−1}|/(|m_{k−1}| + 1e-6) < tol or max_iter samples (at
-// least 2), a Student-t interval at `confidence` over the samples. Hv is a central finite
+// least 2), a Student-t interval at `confidence` over the samples (valid for tol = 0, a fixed
+// sample count; after the data-dependent early stop its coverage is not guaranteed). Hv is a central finite
 // difference of gradients (as hessian_top_eigenvalue; the probe package uses exact products), so
 // at kinks of ReLU / max-pool it measures a smoothed curvature. An estimate, never a bound.
 // Parameters are restored exactly.

@@ -143,10 +143,11 @@ TEST_CASE("adaptive refinement narrows the enclosure at the same budget", "[cuba
 
 TEST_CASE("the truncation tail matters: |x|^20 with R = 8", "[cubature]") {
     // E|z|^20 = 19!! = 654729075; the part beyond |z| = 8 is ≈ 2·8^19·φ(8)·(1 + ...) ≈ 1.6e3,
-    // far above the enclosure's core width: without the tail bound the enclosure would miss it.
+    // which the tail bound must cover.
     GaussianCubatureOptions o;
     o.tail_target = 1e300;  // forces the smallest radius, R = 8
     o.cells_per_unit = 64;
+    o.core = 8;  // fine cells up to R: the mass of |z|^20 sits near |z| = √20 and beyond 6
     const GaussianCubature c = cubature("abs(x)^20", "1", IntervalD(-1, 1), o);
     REQUIRE(c.radius() == 8);
     const auto e = c.enclose(IntervalD(0));
@@ -155,9 +156,15 @@ TEST_CASE("the truncation tail matters: |x|^20 with R = 8", "[cubature]") {
     CHECK(overlaps(e[0], truth));
     const double tail = c.tail_bound(IntervalD(0), 0);
     CHECK(tail > 1e3);                         // the true tail is about 1.6e3: the bound covers it
-    CHECK(e[0].upper() - tail < 654729075.0);  // without it the truth would be outside
-    // With the default target R grows and the enclosure is tight.
-    const GaussianCubature d = cubature("abs(x)^20", "1", IntervalD(-1, 1));
+    // Not asserted: that the truth would lie outside without the tail term. At 64 cells per unit
+    // the core's own width (≈ 1.7e5, the order-2 remainder of z^20) dwarfs the ≈ 2e3 tail, so
+    // this case cannot show it; the tail bound's size and containment are what is checked here.
+    // With the default tail target R grows and, with fine cells over the mass, the enclosure is
+    // tight (with the default 1/4-wide cells beyond |z| = 6 it is ≈ 0.4% wide).
+    GaussianCubatureOptions fine;
+    fine.cells_per_unit = 64;
+    fine.core = 10;
+    const GaussianCubature d = cubature("abs(x)^20", "1", IntervalD(-1, 1), fine);
     CHECK(d.radius() > 8);
     CHECK(overlaps(d.enclose(IntervalD(0))[0], truth));
     CHECK(d.enclose(IntervalD(0))[0].width() < 1e-3 * 654729075.0);

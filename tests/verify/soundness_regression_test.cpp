@@ -238,11 +238,17 @@ TEST_CASE("monomials beyond the smoothable size are refused as bad input", "[ver
     };
     // The decomposition's degree limit (docs/family-language.md, "Limits") refuses first; the
     // family reader's own per-exponent and term-count limits stay behind it as a second guard.
+    // A 1-D f outside the closed-form class then goes to verified cubature, whose growth bound
+    // takes integer powers up to 64 only: the refusal names both reasons.
     CHECK(error_of("(x^1000)^1000") ==
-          "fam.toml:3: f, column 2: 'x^1000' is outside the supported class: its polynomial "
-          "degree 1000 is above the limit 256");
+          "fam.toml:3: f: term '(x^1000)^1000' cannot be smoothed by verified cubature: only "
+          "integer powers 0..64 of a non-constant get a growth bound (no closed form either: f, "
+          "column 2: 'x^1000' is outside the supported class: its polynomial degree 1000 is "
+          "above the limit 256)");
     CHECK(error_of("x^257") ==
-          "fam.toml:3: f, column 1: 'x^257' is outside the supported class: its polynomial "
-          "degree 257 is above the limit 256");
+          "fam.toml:3: f: term 'x^257' cannot be smoothed by verified cubature: only integer "
+          "powers 0..64 of a non-constant get a growth bound (no closed form either: f, column "
+          "1: 'x^257' is outside the supported class: its polynomial degree 257 is above the "
+          "limit 256)");
     CHECK(error_of("x^256") == "no error");
 }
