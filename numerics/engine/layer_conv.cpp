@@ -103,15 +103,17 @@ void add_bias(const Conv2dShape& sh, const T* bias, T* y) {
     }
 }
 
+// The direct kernels run only when asked for (ConvAlgorithm::direct): their 64-byte register
+// tiles were written for AVX-512's 32 registers, and on the engine's level x86-64-v3 (16 AVX2
+// registers) they spill so badly that a measured resnet8 step ran at 2 GFLOP/s, 8x behind
+// PyTorch (docs/engine.md, "Speed"); im2col + Eigen's GEMM is the default until they are
+// re-tiled for AVX2.
 bool direct_forward(const Conv2dShape& sh) {
-    if (sh.algorithm == ConvAlgorithm::gemm || !conv2d_direct_applies(sh)) return false;
-    return sh.algorithm == ConvAlgorithm::direct || sh.q() >= 8;
+    return sh.algorithm == ConvAlgorithm::direct && conv2d_direct_applies(sh);
 }
 
 bool direct_backward(const Conv2dShape& sh) {
-    if (sh.algorithm == ConvAlgorithm::gemm || !conv2d_direct_applies(sh)) return false;
-    return sh.algorithm == ConvAlgorithm::direct || sh.q() >= 16 ||
-           (sh.q() >= 8 && long(sh.c) * sh.k <= 64 * 64);
+    return sh.algorithm == ConvAlgorithm::direct && conv2d_direct_applies(sh);
 }
 
 }  // namespace
