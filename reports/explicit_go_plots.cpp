@@ -91,22 +91,28 @@ std::string calls_figure(const GoFamilyResult& f) {
 // accuracy here; it is in the report's table).
 std::string sweep_gap_figure(const SweepResult& sw) {
     std::vector<Series> s;
+    PlotSpec spec;
     for (double p : sw.spec.powers) {
         Series measured{fmt::format("p = {} measured", p), {}, {}, false, true};
         Series bound{fmt::format("p = {} proven shape M^−p (pinned)", p), {}, {}, true, false};
+        SeriesSpread spread;
         double pin = NAN;
         for (const auto& pt : sw.points) {
             if (pt.power != p) continue;
             if (std::isnan(pin)) pin = pt.median_gap * std::pow(pt.stages, p);
             measured.x.push_back(pt.stages);
             measured.y.push_back(pt.median_gap);
+            spread.lo.push_back(pt.gap_q10);
+            spread.hi.push_back(pt.gap_q90);
             bound.x.push_back(pt.stages);
             bound.y.push_back(pin * std::pow(pt.stages, -p));
         }
         s.push_back(measured);
         s.push_back(bound);
+        spec.spreads.push_back(spread);
+        spec.spreads.push_back({});
     }
-    PlotSpec spec;
+    spec.spread_note = "shaded: 10%–90% quantiles of the final gap over the starts";
     spec.title =
         fmt::format("{}: final gap f(x_M) − f* against the stage count M", sw.spec.family.name);
     spec.x_label = "stages M";
@@ -120,23 +126,29 @@ std::string sweep_gap_figure(const SweepResult& sw) {
 // docs/mathematics.md §5, T·W(M, p) for ε ∝ M^{−p} (constant unknown; pinned at the first point).
 std::string sweep_work_figure(const SweepResult& sw) {
     std::vector<Series> s;
+    PlotSpec spec;
     for (double p : sw.spec.powers) {
         Series measured{fmt::format("p = {} measured (M·T calls)", p), {}, {}, false, true};
         Series derived{
             fmt::format("p = {} derived T·W(M,p) for ε ∝ M^−p (pinned)", p), {}, {}, true, false};
+        SeriesSpread spread;
         double pin = NAN;
         for (const auto& pt : sw.points) {
             if (pt.power != p) continue;
             if (std::isnan(pin)) pin = pt.median_gap * std::pow(pt.stages, p);
             measured.x.push_back(static_cast<double>(pt.calls));
             measured.y.push_back(pt.median_gap);
+            spread.lo.push_back(pt.gap_q10);
+            spread.hi.push_back(pt.gap_q90);
             derived.x.push_back(sw.spec.base.steps_per_stage * pt.work_count.upper_double());
             derived.y.push_back(pin * std::pow(pt.stages, -p));
         }
         s.push_back(measured);
         s.push_back(derived);
+        spec.spreads.push_back(spread);
+        spec.spreads.push_back({});
     }
-    PlotSpec spec;
+    spec.spread_note = "shaded: 10%–90% quantiles of the final gap over the starts";
     spec.title = fmt::format("{}: final gap against gradient calls", sw.spec.family.name);
     spec.x_label = "gradient calls";
     spec.y_label = "median f(x_M) − f*";

@@ -281,6 +281,8 @@ nlohmann::json explicit_go_json(const ExplicitGoResult& r, const ExperimentOutco
                               {"work_count", interval_json(pt.work_count)},
                               {"median_distance", pt.median_distance},
                               {"median_gap", pt.median_gap},
+                              {"gap_q10", pt.gap_q10},
+                              {"gap_q90", pt.gap_q90},
                               {"reached_fraction", pt.go_reached},
                               {"ideal_target", target_json(pt.ideal)},
                               {"ideal_gap", interval_json(pt.ideal_gap)},

@@ -31,14 +31,8 @@
 // (docs/engine.md, "Libraries measured against the engine's kernels").
 //
 // Built only with GRADCERT_BENCHMARKS=ON when BLIS (libblis-dev) and oneDNN (libdnnl-dev) are
-// installed; neither is linked into gradcert. Two programs come from this file:
-//   bench_kernel_libs     against the engine library itself (x86-64-v4): the real comparison;
-//   bench_kernel_libs_v3  a proxy for CPUs without AVX-512, where the engine does not run: the
-//                         engine's convolution layer and GEMM sources compiled for x86-64-v3, the
-//                         convolutions forced onto the engine's im2col + Eigen path (the direct
-//                         kernels are written for AVX-512 and are not built), against BLIS and
-//                         oneDNN on the same CPU. Its ratios say how Eigen's GEMM compares with
-//                         the libraries at AVX2, not how the engine's AVX-512 kernels do.
+// installed; neither is linked into gradcert. The engine side is the engine library itself, at
+// its fixed ISA level x86-64-v3 (convolutions on im2col + Eigen, as layer_conv.cpp chooses).
 #include <blis.h>
 #include <omp.h>
 
@@ -67,37 +61,11 @@
 
 using namespace gradcert::engine;
 
-#ifndef GRADCERT_BENCH_PROXY_V3  // set by tests/CMakeLists.txt for bench_kernel_libs_v3 only
-constexpr bool kProxyV3 = false;
-#else
-constexpr bool kProxyV3 = true;
-// The direct kernels (kernels/conv_direct.cpp) need AVX-512 and are not part of the x86-64-v3
-// proxy; its convolutions are forced onto im2col + GEMM (ConvAlgorithm::gemm), so these are never
-// reached.
-namespace gradcert::engine {
-bool conv2d_direct_applies(const Conv2dShape&) {
-    return false;
-}
-template <class T>
-void conv2d_direct_forward(const Conv2dShape&, const T*, const T*, const T*, T*) {
-    throw std::logic_error("direct kernels are not built for x86-64-v3");
-}
-template <class T>
-void conv2d_direct_backward(const Conv2dShape&, const T*, const T*, const T*, T*, T*, bool) {
-    throw std::logic_error("direct kernels are not built for x86-64-v3");
-}
-template void conv2d_direct_forward<float>(const Conv2dShape&, const float*, const float*,
-                                           const float*, float*);
-template void conv2d_direct_forward<double>(const Conv2dShape&, const double*, const double*,
-                                            const double*, double*);
-template void conv2d_direct_backward<float>(const Conv2dShape&, const float*, const float*,
-                                            const float*, float*, float*, bool);
-template void conv2d_direct_backward<double>(const Conv2dShape&, const double*, const double*,
-                                             const double*, double*, double*, bool);
-}  // namespace gradcert::engine
-#endif
-
 namespace {
+
+// What the engine side of every row runs (layer_conv.cpp chooses im2col + Eigen by default).
+constexpr const char* kEngineBuild =
+    "engine library at its fixed ISA level x86-64-v3: convolutions on im2col + Eigen";
 
 std::vector<std::string> split(const std::string& text) {
     std::vector<std::string> parts;
@@ -183,7 +151,6 @@ void collect(const Options& opt, std::vector<ConvCase>& convs, std::vector<Linea
                     const std::vector<int>& ws = arch.params[layer.weight].shape;
                     Conv2dShape sh{batch, in.c,  in.h,         in.w,     ws[0],
                                    ws[2], ws[3], layer.stride, layer.pad};
-                    if (kProxyV3) sh.algorithm = ConvAlgorithm::gemm;
                     key = conv_key(sh);
                     if (!conv_index.count(key)) {
                         conv_index[key] = convs.size();
@@ -675,7 +642,7 @@ void bits_conv(const ConvCase& cc, dnnl::engine& eng) {
 
 int main(int argc, char** argv) {
     try {
-        if (!kProxyV3) require_engine_isa();
+        require_engine_isa();
         const Options opt = parse(argc, argv);
         std::vector<ConvCase> convs;
         std::vector<LinearCase> linears;
@@ -683,9 +650,7 @@ int main(int argc, char** argv) {
         double load[3] = {0, 0, 0};
         if (getloadavg(load, 3) != 3) load[0] = load[1] = load[2] = -1;
         const char* max_isa = std::getenv("ONEDNN_MAX_CPU_ISA");
-        std::printf("# %s\n", kProxyV3 ? "x86-64-v3 proxy: engine convolutions on im2col + "
-                                         "Eigen (AVX2), not the engine's AVX-512 kernels"
-                                       : "engine library, x86-64-v4");
+        std::printf("# %s\n", kEngineBuild);
         std::printf(
             "# load average %.2f %.2f %.2f; BLIS arch %s; oneDNN ISA %d "
             "(ONEDNN_MAX_CPU_ISA %s)\n",
@@ -712,9 +677,7 @@ int main(int argc, char** argv) {
         for (const ConvCase& c : convs) time_conv(c, eng, opt);
         for (const LinearCase& l : linears) time_linear(l, eng, opt);
         if (getloadavg(load, 3) == 3) {
-            std::printf("# %s\n", kProxyV3 ? "x86-64-v3 proxy: engine convolutions on im2col + "
-                                             "Eigen (AVX2), not the engine's AVX-512 kernels"
-                                           : "engine library, x86-64-v4");
+            std::printf("# %s\n", kEngineBuild);
             std::printf("# load average at the end %.2f %.2f %.2f\n", load[0], load[1], load[2]);
         }
     } catch (const std::exception& e) {

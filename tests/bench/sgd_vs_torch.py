@@ -21,7 +21,9 @@ machine it is the steadier of the two, but it does not count time lost waiting f
 --openblas SCRATCH-DIR runs PyTorch with an optimized BLAS instead of Debian's default reference
 BLAS (the anchor to compare against, docs/engine.md "Speed"): Debian's libopenblas0-openmp is
 unpacked into SCRATCH-DIR (`apt-get download` + `dpkg -x`, no system install; reused when already
-there) and selected for the PyTorch process only, with LD_LIBRARY_PATH, OPENBLAS_CORETYPE=SkylakeX,
+there) and selected for the PyTorch process only, with LD_LIBRARY_PATH, OPENBLAS_CORETYPE chosen
+from the CPU's flags (SkylakeX with AVX-512 F/BW/DQ/VL, Haswell with AVX2 + FMA, else unset: OpenBLAS
+then picks by CPU model, and a forced SkylakeX would die with SIGILL on a CPU without AVX-512),
 OPENBLAS_NUM_THREADS = the thread count and GLIBC_TUNABLES=glibc.malloc.mmap_max=0:
 glibc.malloc.trim_threshold=17179869184 (glibc stops returning large blocks to the system).
 Several --bench binaries (comma separated) are measured side by side, each with its ratio to
@@ -108,13 +110,29 @@ def openblas_dir(scratch):
     return libdir
 
 
+def openblas_coretype():
+    """The OpenBLAS kernel family this CPU can run: SkylakeX (AVX-512), Haswell (AVX2 + FMA) or None."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return None
+    if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= set(flags):
+        return "SkylakeX"
+    if {"avx2", "fma"} <= set(flags):
+        return "Haswell"
+    return None
+
+
 def torch_environment(libdir, threads):
     """The environment of the PyTorch process: the optimized BLAS when libdir is given."""
     env = dict(os.environ)
     if libdir:
         env["LD_LIBRARY_PATH"] = libdir + (":" + env["LD_LIBRARY_PATH"]
                                            if env.get("LD_LIBRARY_PATH") else "")
-        env["OPENBLAS_CORETYPE"] = "SkylakeX"
+        coretype = openblas_coretype()
+        if coretype:
+            env["OPENBLAS_CORETYPE"] = coretype
         env["OPENBLAS_NUM_THREADS"] = str(threads)
         env["GLIBC_TUNABLES"] = MALLOC_TUNABLES
     return env
@@ -141,7 +159,8 @@ def main():
         return
     libdir = openblas_dir(args.openblas) if args.openblas else None
     benches = args.bench.split(",")
-    anchor = f"PyTorch on OpenBLAS ({libdir})" if libdir else "PyTorch on Debian's default BLAS"
+    anchor = (f"PyTorch on OpenBLAS ({libdir}, OPENBLAS_CORETYPE="
+              f"{openblas_coretype() or 'chosen by OpenBLAS'})") if libdir else "PyTorch on Debian's default BLAS"
     print(f"median of {args.repeats} timings of >= {args.seconds} s; {anchor}; "
           f"load average at start {os.getloadavg()[0]:.1f}")
     engines = " | ".join(f"engine{i + 1} img/s | engine{i + 1}/PyTorch | "

@@ -116,6 +116,8 @@ SweepResult run_sweep(const GoSweepSpec& spec, int threads) {
             pt.work_count = theory::work_count(M, IntervalM::from_string(fmt::format("{}", p)));
             pt.median_distance = median_by_stage(run.go, &Trajectory::distance).back();
             pt.median_gap = median_by_stage(run.go, &Trajectory::gap).back();
+            pt.gap_q10 = quantile_by_stage(run.go, &Trajectory::gap, 0.1).back();
+            pt.gap_q90 = quantile_by_stage(run.go, &Trajectory::gap, 0.9).back();
             pt.go_reached = fraction_reached(run.go);
             pt.ideal = certifier.at(pt.delta_last);
             // Certified: f(x) − min f for every x in the clusters holding x*_{δ_M}.

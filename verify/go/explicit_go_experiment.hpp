@@ -39,6 +39,8 @@ struct SweepPoint {
     IntervalM work_count;          // W(M, p) = M^{2p} Σ_{k ≤ M} k^{−2p} (theory::work_count)
     double median_distance = 0.0;  // over starts, final ‖x − x*‖
     double median_gap = 0.0;       // final f(x) − min f
+    double gap_q10 = 0.0;          // its 10% and 90% quantiles over the starts (the figures' bands)
+    double gap_q90 = 0.0;
     double go_reached = 0.0;
     CertifiedTarget ideal;        // x*_{δ_M}
     IntervalM ideal_gap;          // f over ideal's clusters − min f (certified)
