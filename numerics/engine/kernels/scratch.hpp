@@ -22,9 +22,13 @@ struct Scratch {
     // Calling thread, shared by the loop: weights packed for the direct kernels
     // (kernels/conv_direct.cpp).
     GrowBuffer<T> packed_weights;
-    // Calling thread, shared by the loop: products of the k-slices of a one-tile GEMM
+    // Calling thread, shared by the loop: products of the k-slices of a one-tile double GEMM
     // (kernels/gemm.cpp).
     GrowBuffer<T> gemm_slices;
+    // Per GEMM block, on the thread computing it: the packed panels of op(A) and op(B)
+    // (kernels/gemm_ordered.cpp).
+    GrowBuffer<T> gemm_pack_a;
+    GrowBuffer<T> gemm_pack_b;
 };
 
 // The calling thread's scratch buffers for element type T.
