@@ -140,6 +140,7 @@ void edge_tile(const GemmTiles& t, int h, int w, int kc, const float* ap, const 
     constexpr int kMaxTile = 8 * 48;
     alignas(64) float tmp[kMaxTile] = {};
     const int vectors = (w + t.lanes - 1) / t.lanes, stride = vectors * t.lanes;
+    if (h * stride > kMaxTile) throw std::logic_error("gemm_ordered: tile larger than its buffer");
     if (load_c) {
         for (int r = 0; r < h; ++r) std::copy(c + r * ldc, c + r * ldc + w, tmp + r * stride);
     }

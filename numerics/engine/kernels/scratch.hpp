@@ -22,7 +22,7 @@ struct Scratch {
     // Calling thread, shared by the loop: weights packed for the direct kernels
     // (kernels/conv_direct.cpp).
     GrowBuffer<T> packed_weights;
-    // Calling thread, shared by the loop: products of the k-slices of a one-tile double GEMM
+    // Calling thread, shared by the loop: products of the k-slices of a one-tile GEMM
     // (kernels/gemm.cpp).
     GrowBuffer<T> gemm_slices;
     // Per GEMM block, on the thread computing it: the packed panels of op(A) and op(B)
